@@ -1,0 +1,57 @@
+# Two commands: `make run` and `make test`. Everything else here serves them.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export AFTERSALES_PORT := $(PORT)
+
+.PHONY: run test lint format messages bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+## make run: install, migrate, load the demo data, start web + worker + beat.
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_demo
+	@echo ""
+	@echo "  Aftersales is starting at http://127.0.0.1:$(PORT)"
+	@echo "  Demo logins (password: aftersales-demo):"
+	@echo "    agent       agent, all three stores"
+	@echo "    agent2      agent, eBay store only"
+	@echo "    supervisor  approves refunds, owns rules and macros"
+	@echo "    finance     reports, read-only"
+	@echo "    admin       stores and users (also /admin/)"
+	@echo "  Health: http://127.0.0.1:$(PORT)/healthz   API docs: http://127.0.0.1:$(PORT)/api/docs/"
+	@echo ""
+	$(BIN)/honcho start -f Procfile 2>&1 || true
+
+## make test: lint, then the whole suite (PostgreSQL/Redis/Chromium tests run where they exist).
+test: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## make messages: refresh and compile the zh-Hans catalogue (needs gettext for makemessages).
+messages: $(VENV)/.installed
+	$(BIN)/python manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
+
+bench: $(VENV)/.installed
+	@for b in bench/*.py; do $(BIN)/python $$b; done
+
+clean:
+	rm -rf var .pytest_cache .ruff_cache

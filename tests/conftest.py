@@ -1,0 +1,61 @@
+"""Shared fixtures: users of each role, stores with members, and service markers that skip
+tests needing PostgreSQL, Redis or Chromium where those are absent (the embedded run)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests import factories
+
+IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+HAS_REDIS = bool(os.environ.get("REDIS_URL"))
+CHROMIUM = "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
+    skip_redis = pytest.mark.skip(reason="needs Redis: set REDIS_URL=redis://...")
+    skip_browser = pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM}")
+    for item in items:
+        if "postgres" in item.keywords and not IS_POSTGRES:
+            item.add_marker(skip_pg)
+        if "redis" in item.keywords and not HAS_REDIS:
+            item.add_marker(skip_redis)
+        if "browser" in item.keywords and not shutil.which(CHROMIUM):
+            item.add_marker(skip_browser)
+
+
+@pytest.fixture
+def shopify_store(db):
+    return factories.StoreFactory(platform="shopify", name="Acme Shopify", currency="USD")
+
+
+@pytest.fixture
+def ebay_store(db):
+    return factories.StoreFactory(platform="ebay", name="Acme eBay DE", currency="EUR", marketplace="EBAY_DE")
+
+
+@pytest.fixture
+def agent(shopify_store):
+    return factories.user_with_role("agent_a", factories.AGENT, stores=[shopify_store])
+
+
+@pytest.fixture
+def other_agent(ebay_store):
+    return factories.user_with_role("agent_b", factories.AGENT, stores=[ebay_store])
+
+
+@pytest.fixture
+def supervisor(shopify_store, ebay_store):
+    return factories.user_with_role(
+        "super", factories.SUPERVISOR, stores=[shopify_store, ebay_store], approval_limit="1000"
+    )
+
+
+@pytest.fixture
+def finance(shopify_store, ebay_store):
+    return factories.user_with_role("fin", factories.FINANCE, stores=[shopify_store, ebay_store])

@@ -1,0 +1,51 @@
+"""Domain errors: one base class, a stable code per case, a message a user can read."""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    """A rule of the domain refused the request; nothing was changed."""
+
+    code = "domain_error"
+    http_status = 400
+    default_message = _("The request could not be carried out.")
+
+    def __init__(self, message: str | None = None, **params: object) -> None:
+        self.params = params
+        self.message = str(message if message is not None else self.default_message)
+        super().__init__(self.message)
+
+
+class NotFound(DomainError):
+    """Missing and forbidden look alike, so ids of other stores do not leak."""
+
+    code = "not_found"
+    http_status = 404
+    default_message = _("Not found.")
+
+
+class PermissionDenied(DomainError):
+    code = "permission_denied"
+    http_status = 403
+    default_message = _("You do not have permission to do this.")
+
+
+class IllegalTransition(DomainError):
+    code = "illegal_transition"
+    http_status = 409
+    default_message = _("This status change is not allowed.")
+
+
+class SelfApprovalForbidden(PermissionDenied):
+    code = "self_approval_forbidden"
+    default_message = _("Nobody may approve their own refund request.")
+
+
+class MoneyError(DomainError):
+    code = "invalid_money"
+    default_message = _("This is not a valid amount of money.")
+
+
+class CurrencyMismatch(MoneyError):
+    code = "currency_mismatch"
+    default_message = _("Amounts in different currencies cannot be combined.")

@@ -1,0 +1,57 @@
+"""Buyers, one identity per store."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..money import Money
+from .scoping import scoped_manager
+
+
+class CustomerTier(models.TextChoices):
+    REGULAR = "regular", _("Regular")
+    VIP = "vip", _("VIP")
+
+
+class Customer(models.Model):
+    store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="customers")
+    platform_customer_id = models.CharField(_("platform customer id"), max_length=128, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    country = models.CharField(_("country"), max_length=2, blank=True)
+    tier = models.CharField(_("tier"), max_length=16, choices=CustomerTier.choices, default=CustomerTier.REGULAR)
+    lifetime_spend = models.DecimalField(_("lifetime spend"), max_digits=18, decimal_places=4, default=0)
+    currency = models.CharField(_("currency"), max_length=3)
+    return_count = models.PositiveIntegerField(_("returns"), default=0)
+    order_count = models.PositiveIntegerField(_("orders"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "platform_customer_id"],
+                condition=~models.Q(platform_customer_id=""),
+                name="customer_unique_platform_id",
+            ),
+            models.CheckConstraint(condition=models.Q(lifetime_spend__gte=0), name="customer_spend_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(tier__in=[t.value for t in CustomerTier]), name="customer_tier_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["store", "email"])]
+
+    def __str__(self) -> str:
+        return self.name or self.email or self.platform_customer_id or f"#{self.pk}"
+
+    @property
+    def lifetime_spend_money(self) -> Money:
+        return Money(self.lifetime_spend, self.currency)
+
+    @property
+    def is_vip(self) -> bool:
+        return self.tier == CustomerTier.VIP

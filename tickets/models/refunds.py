@@ -1,0 +1,91 @@
+"""Refunds: requested by agents, approved within limits or by a supervisor, executed once."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..money import Money
+from ..states import RefundStatus
+from .scoping import scoped_manager
+
+
+class RefundKind(models.TextChoices):
+    FULL = "full", _("Full")
+    PARTIAL = "partial", _("Partial")
+    WITHOUT_RETURN = "without_return", _("Without return")
+    STORE_CREDIT = "store_credit", _("Store credit")
+
+
+class RefundMethod(models.TextChoices):
+    ORIGINAL_PAYMENT = "original_payment", _("Original payment")
+    PAYPAL = "paypal", _("PayPal")
+    STORE_CREDIT = "store_credit", _("Store credit")
+
+
+class Refund(models.Model):
+    ticket = models.ForeignKey("tickets.Ticket", on_delete=models.PROTECT, related_name="refunds")
+    order = models.ForeignKey("tickets.Order", on_delete=models.PROTECT, related_name="refunds")
+    store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=4)
+    currency = models.CharField(_("currency"), max_length=3)
+    kind = models.CharField(_("kind"), max_length=16, choices=RefundKind.choices)
+    method = models.CharField(_("method"), max_length=20, choices=RefundMethod.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=20, choices=RefundStatus.choices, default=RefundStatus.REQUESTED)
+    attribution_month = models.DateField(_("attribution month"), help_text=_("First day of the month it counts in."))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_refunds"
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="approved_refunds"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    executing_at = models.DateTimeField(null=True, blank=True)
+    succeeded_at = models.DateTimeField(_("succeeded"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    failure_reason = models.TextField(_("failure reason"), blank=True)
+    platform_refund_id = models.CharField(_("platform refund id"), max_length=128, blank=True)
+    platform_amount = models.DecimalField(
+        _("platform-reported amount"), max_digits=18, decimal_places=4, null=True, blank=True
+    )
+    # Created with the row, before any attempt, and sent with every attempt (RELIABILITY §1.1).
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        permissions = [("approve_refund", "Can approve refunds above the requester's limit")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(condition=models.Q(status__in=RefundStatus.values), name="refund_status_valid"),
+            models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="refund_currency_iso"),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("requested_by")),
+                name="refund_not_self_approved",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "platform_refund_id"],
+                condition=~models.Q(platform_refund_id=""),
+                name="refund_unique_platform_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["order", "currency", "status"]),
+            models.Index(fields=["status", "-created_at"]),
+            models.Index(fields=["store", "attribution_month"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.money} ({self.get_status_display()})"
+
+    @property
+    def money(self) -> Money:
+        return Money(self.amount, self.currency)

@@ -1,0 +1,99 @@
+"""Stores (a seller's shop on one platform), their members and teams."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import StoreScopedQuerySet
+
+
+class Platform(models.TextChoices):
+    SHOPIFY = "shopify", "Shopify"
+    AMAZON = "amazon", "Amazon"
+    EBAY = "ebay", "eBay"
+    EMAIL = "email", _("Email")
+
+
+class StoreQuerySet(StoreScopedQuerySet):
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        return self.filter(memberships__user_id=user.pk)
+
+
+class Store(models.Model):
+    platform = models.CharField(_("platform"), max_length=16, choices=Platform.choices)
+    name = models.CharField(_("name"), max_length=120)
+    marketplace = models.CharField(
+        _("marketplace"), max_length=64, blank=True, help_text=_("Shop domain, marketplace id or site, e.g. EBAY_DE.")
+    )
+    region = models.CharField(_("region"), max_length=8, blank=True, help_text=_("Country code, e.g. US, DE, JP."))
+    currency = models.CharField(_("base currency"), max_length=3)
+    return_window_days = models.PositiveSmallIntegerField(_("return window (days)"), default=30)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="StoreMembership", related_name="stores", blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = StoreQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("store")
+        verbose_name_plural = _("stores")
+        constraints = [
+            models.UniqueConstraint(fields=["platform", "marketplace", "name"], name="store_unique_per_platform"),
+            models.CheckConstraint(
+                condition=models.Q(platform__in=[p.value for p in Platform]), name="store_platform_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="store_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_platform_display()})"
+
+
+class StoreMembership(models.Model):
+    """A user may see and work the tickets of the stores they are a member of."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships")
+    refund_approval_limit = models.DecimalField(
+        _("refund approval limit"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Largest refund, in the store's currency, this user may approve alone. Empty: none."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("store membership")
+        verbose_name_plural = _("store memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=models.Q(refund_approval_limit__isnull=True) | models.Q(refund_approval_limit__gte=0),
+                name="membership_limit_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.store}"
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+
+    def __str__(self) -> str:
+        return self.name

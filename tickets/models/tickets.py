@@ -1,0 +1,122 @@
+"""Tickets: the unit an agent works, with its type, reason, tags and SLA clock."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..states import TicketStatus
+from .scoping import scoped_manager
+
+
+class TicketType(models.TextChoices):
+    RETURN = "return", _("Return")
+    EXCHANGE = "exchange", _("Exchange")
+    RESHIP = "reship", _("Reship")
+    REFUND = "refund", _("Refund")
+    PARTIAL_REFUND = "partial_refund", _("Partial refund without return")
+    INQUIRY = "inquiry", _("Inquiry")
+    COMPLAINT = "complaint", _("Complaint")
+    DISPUTE = "dispute", _("Dispute")
+
+
+class TicketReason(models.TextChoices):
+    SIZE = "size", _("Size")
+    QUALITY_DEFECT = "quality_defect", _("Quality defect")
+    NOT_AS_DESCRIBED = "not_as_described", _("Not as described")
+    DAMAGED_IN_TRANSIT = "damaged_in_transit", _("Damaged in transit")
+    LOST = "lost", _("Lost")
+    LATE = "late", _("Late")
+    CUSTOMS = "customs", _("Customs")
+    CHANGED_MIND = "changed_mind", _("Changed mind")
+    OTHER = "other", _("Other")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Low")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("High")
+    URGENT = "urgent", _("Urgent")
+
+
+PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
+
+
+class Tag(models.Model):
+    name = models.SlugField(_("name"), max_length=50, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(models.Model):
+    number = models.PositiveIntegerField(_("number"), unique=True)
+    store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="tickets")
+    customer = models.ForeignKey(
+        "tickets.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
+    )
+    order = models.ForeignKey("tickets.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    subject = models.CharField(_("subject"), max_length=300)
+    type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, default=TicketType.INQUIRY)
+    reason = models.CharField(_("reason"), max_length=24, choices=TicketReason.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    team = models.ForeignKey("tickets.Team", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assigned_tickets"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    language = models.CharField(_("language"), max_length=16, blank=True)
+    first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
+    next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    status_changed_at = models.DateTimeField(_("status changed"), null=True, blank=True)
+    last_message_at = models.DateTimeField(_("last message"), null=True, blank=True)
+    last_message_preview = models.CharField(max_length=200, blank=True)
+    last_activity_at = models.DateTimeField(_("last activity"))
+    csat_score = models.PositiveSmallIntegerField(_("CSAT"), null=True, blank=True)
+    csat_comment = models.TextField(_("CSAT comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        ordering = ["-last_activity_at", "-id"]
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=TicketStatus.values), name="ticket_status_valid"),
+            models.CheckConstraint(condition=models.Q(type__in=TicketType.values), name="ticket_type_valid"),
+            models.CheckConstraint(
+                condition=models.Q(reason__in=[*TicketReason.values, ""]), name="ticket_reason_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="ticket_priority_valid"),
+            models.CheckConstraint(
+                condition=models.Q(csat_score__isnull=True) | models.Q(csat_score__gte=1, csat_score__lte=5),
+                name="ticket_csat_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status=TicketStatus.CLOSED) | models.Q(closed_at__isnull=False),
+                name="ticket_closed_has_time",
+            ),
+        ]
+        # The inbox sorts by last activity (keyset on it and id) within status, store or assignee.
+        indexes = [
+            models.Index(fields=["-last_activity_at", "-id"], name="ticket_inbox_all"),
+            models.Index(fields=["status", "-last_activity_at", "-id"], name="ticket_inbox_status"),
+            models.Index(fields=["store", "status", "-last_activity_at", "-id"], name="ticket_inbox_store"),
+            models.Index(fields=["assignee", "status", "-last_activity_at", "-id"], name="ticket_inbox_assignee"),
+            models.Index(fields=["type", "status", "-last_activity_at"], name="ticket_inbox_type"),
+            models.Index(fields=["status", "resolution_due_at"], name="ticket_sla_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.number} {self.subject}"

@@ -1,0 +1,39 @@
+"""Who may see and do what. Lookups of user-supplied ids go through here: 404 for missing and
+forbidden alike, so one store's ids tell nothing to members of another."""
+
+from __future__ import annotations
+
+from .errors import NotFound, PermissionDenied
+from .models import StoreMembership, Ticket
+
+
+def is_member(user, store_id: int) -> bool:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or StoreMembership.objects.filter(user_id=user.pk, store_id=store_id).exists()
+
+
+def ensure_member(user, store_id: int) -> None:
+    if not is_member(user, store_id):
+        raise NotFound()
+
+
+def require(user, perm: str) -> None:
+    """Raise PermissionDenied unless the user holds the permission (``app.codename``)."""
+    if user is None or not user.has_perm(perm):
+        raise PermissionDenied()
+
+
+def can(user, perm: str) -> bool:
+    return user is not None and user.has_perm(perm)
+
+
+def access_ticket(user, number: int, *, for_update: bool = False) -> Ticket:
+    """The ticket with this number, if the user may see it."""
+    queryset = Ticket.objects.visible_to(user)
+    if for_update:
+        queryset = queryset.select_for_update()
+    try:
+        return queryset.get(number=number)
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None

@@ -1,0 +1,41 @@
+"""Writing the audit trail. Every service that changes state calls ``record``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from ..models import AuditEvent, Ticket
+from ..states import ActorKind
+
+
+def actor_kind_of(actor, actor_kind: str | None) -> str:
+    if actor_kind:
+        return actor_kind
+    return ActorKind.USER if actor is not None else ActorKind.SYSTEM
+
+
+def record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_kind: str | None = None,
+    note: str = "",
+) -> AuditEvent:
+    ticket = obj if isinstance(obj, Ticket) else getattr(obj, "ticket", None)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_kind=actor_kind_of(actor, actor_kind),
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        store_id=getattr(obj, "store_id", None),
+        ticket=ticket,
+        before=before or {},
+        after=after or {},
+        note=note[:300],
+    )

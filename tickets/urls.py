@@ -1,0 +1,3 @@
+"""URLs of the web pages: login, inbox, ticket."""
+
+urlpatterns: list = []
