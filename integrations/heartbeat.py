@@ -10,13 +10,21 @@ from celery import bootsteps
 logger = logging.getLogger(__name__)
 
 
+def _close_stale_connections() -> None:
+    # The timer runs outside any task, so Celery's Django fix-up does not recycle connections
+    # here; do it ourselves, but never inside a transaction someone else opened.
+    from django.db import close_old_connections, connection
+
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def write_heartbeat(hostname: str, started_at) -> None:
-    from django.db import close_old_connections
     from django.utils import timezone
 
     from .models import WorkerHeartbeat
 
-    close_old_connections()
+    _close_stale_connections()
     try:
         WorkerHeartbeat.objects.update_or_create(
             hostname=hostname, defaults={"pid": os.getpid(), "started_at": started_at, "beat_at": timezone.now()}
@@ -24,7 +32,7 @@ def write_heartbeat(hostname: str, started_at) -> None:
     except Exception:  # a database hiccup must not kill the worker; /healthz will show the gap
         logger.exception("could not write the worker heartbeat")
     finally:
-        close_old_connections()
+        _close_stale_connections()
 
 
 class HeartbeatStep(bootsteps.StartStopStep):

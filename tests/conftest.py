@@ -59,3 +59,9 @@ def supervisor(shopify_store, ebay_store):
 @pytest.fixture
 def finance(shopify_store, ebay_store):
     return factories.user_with_role("fin", factories.FINANCE, stores=[shopify_store, ebay_store])
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Tests create many users with passwords; PBKDF2 would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,11 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import factory
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 
 from tickets import models as m
-from tickets.roles import ADMIN, AGENT, FINANCE, SUPERVISOR
+from tickets.roles import ADMIN, AGENT, FINANCE, ROLE_PERMISSIONS, SUPERVISOR
 
 __all__ = ["ADMIN", "AGENT", "FINANCE", "SUPERVISOR"]
 PASSWORD = "correct-horse-battery-staple"
@@ -18,12 +18,22 @@ PASSWORD = "correct-horse-battery-staple"
 
 def user_with_role(username: str, role: str, *, stores=(), approval_limit: str | None = None) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, email=f"{username}@example.com")
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(role_group(role))
     for store in stores:
         m.StoreMembership.objects.create(
             store=store, user=user, refund_approval_limit=Decimal(approval_limit) if approval_limit else None
         )
     return User.objects.get(pk=user.pk)  # fresh, so the permission cache is empty
+
+
+def role_group(role: str) -> Group:
+    """The role's group; re-made from tickets.roles when a transactional test flushed it."""
+    group, created = Group.objects.get_or_create(name=role)
+    if created:
+        for perm in ROLE_PERMISSIONS[role]:
+            app_label, codename = perm.split(".")
+            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    return group
 
 
 class StoreFactory(factory.django.DjangoModelFactory):

@@ -90,6 +90,8 @@ class Money:
     def rounded(cls, amount: Decimal | int | str, currency: str) -> Money:
         """Round to the currency's precision: the one named place where rounding happens."""
         value = _to_decimal(amount)
+        if value.adjusted() >= MAX_DIGITS - 4:  # quantize would overflow the Decimal context first
+            raise MoneyError(f"{value} {currency} is too large.")
         quantum = Decimal(1).scaleb(-currency_exponent(currency))
         return cls(value.quantize(quantum, rounding=ROUNDING), currency)
 

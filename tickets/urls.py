@@ -1,3 +1,22 @@
 """URLs of the web pages: login, inbox, ticket."""
 
-urlpatterns: list = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+from django.views.generic import RedirectView
+
+from .views import inbox, ticket
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("inbox/", inbox.inbox_page, name="inbox"),
+    path("tickets/<int:number>/", ticket.ticket_detail, name="ticket"),
+    path("tickets/<int:number>/status/", ticket.change_status, name="ticket-status"),
+    path("tickets/<int:number>/assign/", ticket.assign, name="ticket-assign"),
+    path("tickets/<int:number>/note/", ticket.add_note, name="ticket-note"),
+]

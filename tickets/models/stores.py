@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import StoreScopedQuerySet
+from .scoping import StoreScopedQuerySet, scoped_manager
 
 
 class Platform(models.TextChoices):
@@ -70,6 +70,8 @@ class StoreMembership(models.Model):
         help_text=_("Largest refund, in the store's currency, this user may approve alone. Empty: none."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
 
     class Meta:
         verbose_name = _("store membership")

@@ -11,6 +11,10 @@ from ..states import ActorKind
 
 
 def actor_kind_of(actor, actor_kind: str | None) -> str:
+    """A person always acts as a user; only actor=None may act as the buyer, a rule or the system,
+    so nobody can pass their own change off as automation."""
+    if actor is not None and actor_kind not in (None, "", ActorKind.USER):
+        raise ValueError(f"A signed-in person acts as a user, not as {actor_kind!r}.")
     if actor_kind:
         return actor_kind
     return ActorKind.USER if actor is not None else ActorKind.SYSTEM

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..errors import PermissionDenied, SelfApprovalForbidden
@@ -28,32 +29,46 @@ def transition_refund(
     permission and may not be the requester; cancelling is the requester's or an approver's."""
     kind = audit.actor_kind_of(actor, actor_kind)
     changes: dict = {}
-    if kind == ActorKind.USER:
-        if status in (RefundStatus.APPROVED, RefundStatus.REJECTED) and refund.status == RefundStatus.PENDING_APPROVAL:
-            require(actor, APPROVE)
-            if actor.pk == refund.requested_by_id:
-                raise SelfApprovalForbidden()
-            if status == RefundStatus.APPROVED:
-                changes["approved_by"] = actor
-        elif refund.status == RefundStatus.REQUESTED and status == RefundStatus.APPROVED:
-            if actor.pk == refund.requested_by_id:
-                if not within_approval_limit(actor, refund):
-                    raise PermissionDenied(_("This refund is above your approval limit; ask a supervisor."))
-            else:
+    with transaction.atomic():
+        # Decide on the stored row, locked, not on the caller's copy: a stale copy would pick the
+        # wrong rule below (e.g. the within-limit self-approval for a refund that is now pending).
+        current = Refund.objects.select_for_update().get(pk=refund.pk)
+        if kind == ActorKind.USER:
+            if (
+                status in (RefundStatus.APPROVED, RefundStatus.REJECTED)
+                and current.status == RefundStatus.PENDING_APPROVAL
+            ):
                 require(actor, APPROVE)
-                changes["approved_by"] = actor
-        elif refund.status == RefundStatus.REQUESTED and status == RefundStatus.PENDING_APPROVAL:
-            require(actor, "tickets.add_refund")
-        elif status == RefundStatus.CANCELLED:
-            if actor.pk != refund.requested_by_id and not can(actor, APPROVE):
-                raise PermissionDenied()
-        else:
-            require(actor, "tickets.change_refund")
-    if status == RefundStatus.FAILED:
-        changes["failure_reason"] = failure_reason
-    if status == RefundStatus.SUCCEEDED and platform_refund_id:
-        changes["platform_refund_id"] = platform_refund_id
-    return transition(refund, status, machine=REFUND, actor=actor, actor_kind=kind, changes=changes, note=note)
+                if actor.pk == current.requested_by_id:
+                    raise SelfApprovalForbidden()
+                if status == RefundStatus.APPROVED:
+                    changes["approved_by"] = actor
+            elif current.status == RefundStatus.REQUESTED and status == RefundStatus.APPROVED:
+                if actor.pk == current.requested_by_id:
+                    if not within_approval_limit(actor, current):
+                        raise PermissionDenied(_("This refund is above your approval limit; ask a supervisor."))
+                else:
+                    require(actor, APPROVE)
+                    changes["approved_by"] = actor
+            elif current.status == RefundStatus.REQUESTED and status == RefundStatus.PENDING_APPROVAL:
+                require(actor, "tickets.add_refund")
+            elif status == RefundStatus.CANCELLED:
+                if actor.pk != current.requested_by_id and not can(actor, APPROVE):
+                    raise PermissionDenied()
+            else:
+                require(actor, "tickets.change_refund")
+        elif (
+            current.status == RefundStatus.REQUESTED
+            and status == RefundStatus.APPROVED
+            # Automation approves only what the requester could have approved alone (four-eyes rule).
+            and not within_approval_limit(current.requested_by, current)
+        ):
+            raise PermissionDenied(_("This refund is above the requester's approval limit; ask a supervisor."))
+        if status == RefundStatus.FAILED:
+            changes["failure_reason"] = failure_reason
+        if status == RefundStatus.SUCCEEDED and platform_refund_id:
+            changes["platform_refund_id"] = platform_refund_id
+        return transition(refund, status, machine=REFUND, actor=actor, actor_kind=kind, changes=changes, note=note)
 
 
 def within_approval_limit(user, refund: Refund) -> bool:

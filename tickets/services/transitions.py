@@ -40,7 +40,7 @@ def transition(
     changes = dict(changes or {})
     with transaction.atomic():
         locked = model._default_manager.select_for_update().get(pk=obj.pk)
-        if actor is not None and kind == ActorKind.USER:
+        if kind == ActorKind.USER:  # a user's move needs a user, and one of this store
             ensure_member(actor, locked.store_id)
         source = locked.status
         if not machine.allows(source, target, kind):

@@ -1,0 +1,83 @@
+// Aftersales: keyboard shortcuts, toasts and small conveniences. No framework; HTMX does the swaps.
+(function () {
+  "use strict";
+
+  function typing(event) {
+    const t = event.target;
+    return t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
+  }
+
+  function toast(text, kind) {
+    const box = document.getElementById("toasts");
+    if (!box || !text) return;
+    const el = document.createElement("div");
+    el.className = "toast " + (kind || "success");
+    el.setAttribute("role", "status");
+    el.textContent = text;
+    box.appendChild(el);
+    setTimeout(function () { el.remove(); }, 4000);
+  }
+
+  function rows() { return Array.from(document.querySelectorAll("tr.ticket-row")); }
+
+  function select(index) {
+    const all = rows();
+    if (!all.length) return;
+    const i = Math.max(0, Math.min(index, all.length - 1));
+    all.forEach(function (r) { r.classList.remove("selected"); r.removeAttribute("aria-selected"); });
+    all[i].classList.add("selected");
+    all[i].setAttribute("aria-selected", "true");
+    all[i].focus({ preventScroll: true });
+    all[i].scrollIntoView({ block: "nearest" });
+  }
+
+  function selectedIndex() { return rows().findIndex(function (r) { return r.classList.contains("selected"); }); }
+
+  function click(selector) {
+    const el = document.querySelector(selector);
+    if (el) { el.click(); return true; }
+    return false;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.metaKey || event.ctrlKey || event.altKey || typing(event)) return;
+    const key = event.key;
+    if (key === "j") { select(selectedIndex() + 1); event.preventDefault(); }
+    else if (key === "k") { select(selectedIndex() - 1); event.preventDefault(); }
+    else if (key === "Enter") {
+      const row = rows()[selectedIndex()];
+      if (row) { window.location = row.dataset.href; event.preventDefault(); }
+    }
+    else if (key === "/") { const s = document.getElementById("global-search"); if (s) { s.focus(); event.preventDefault(); } }
+    else if (key === "n") { const n = document.getElementById("note-body"); if (n) { n.focus(); event.preventDefault(); } }
+    else if (key === "a") { if (click('[data-shortcut="a"]')) event.preventDefault(); }
+    else if (key === "e") { if (click('[data-shortcut="e"]')) event.preventDefault(); }
+    else if (key === "?") { const d = document.getElementById("shortcuts"); if (d) { d.showModal(); event.preventDefault(); } }
+  });
+
+  document.addEventListener("click", function (event) {
+    const row = event.target.closest("tr.ticket-row");
+    if (!row || event.target.closest("a, input, button, label")) return;
+    window.location = row.dataset.href;
+  });
+
+  document.addEventListener("change", function (event) {
+    const el = event.target;
+    if (el.matches("[data-autosubmit]") || el.closest("[data-autosubmit-form]")) el.form.submit();
+  });
+
+  document.body.addEventListener("toast", function (event) { toast(event.detail.value); });
+  document.addEventListener("DOMContentLoaded", function () {
+    if (window.htmx) {
+      // Our 4xx answers carry an inline error in the partial: show it instead of dropping it.
+      htmx.config.responseHandling = [
+        { code: "204", swap: false },
+        { code: "[23]..", swap: true },
+        { code: "40[039]", swap: true, error: false },
+        { code: "[45]..", swap: false, error: true },
+      ];
+    }
+    document.body.addEventListener("htmx:responseError", function () { toast(document.body.dataset.errorText, "error"); });
+    setTimeout(function () { document.querySelectorAll(".toast").forEach(function (t) { t.remove(); }); }, 5000);
+  });
+})();

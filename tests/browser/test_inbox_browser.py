@@ -1,0 +1,58 @@
+"""What an agent clicks and types, in real Chromium: log in, move with the keyboard, open a
+ticket, change its status in place, switch the interface to Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.browser.conftest import log_in
+from tickets.models import Ticket
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def tickets(shopify_store, ebay_store):
+    mine = [factories.TicketFactory(store=shopify_store, subject=f"Parcel {i} missing") for i in range(3)]
+    factories.TicketFactory(store=ebay_store, subject="Other store ticket")
+    return mine
+
+
+def test_agent_logs_in_and_sees_only_their_stores_tickets(page, agent, tickets):
+    log_in(page, agent.username, factories.PASSWORD)
+    rows = page.locator("tr.ticket-row")
+    assert rows.count() == 3
+    assert page.get_by_text("Other store ticket").count() == 0
+
+
+def test_keyboard_opens_a_ticket_and_htmx_changes_its_status(page, agent, tickets):
+    log_in(page, agent.username, factories.PASSWORD)
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tickets/**")
+    number = int(page.url.rstrip("/").split("/")[-1])
+    page.get_by_label("Set status").select_option("open")
+    page.get_by_role("button", name="Apply").click()
+    page.locator("#ticket-header .status-open").wait_for()
+    page.locator(".toast").first.wait_for()
+    assert Ticket.objects.get(number=number).status == "open"
+
+
+def test_agent_cannot_close_a_resolved_ticket_in_the_ui(page, agent, shopify_store):
+    ticket = factories.TicketFactory(store=shopify_store, status="open")
+    log_in(page, agent.username, factories.PASSWORD)
+    page.goto(f"/tickets/{ticket.number}/")
+    page.keyboard.press("e")  # resolve
+    page.locator("#ticket-header .status-resolved").wait_for()
+    options = page.locator("#status-select option").all_inner_texts()
+    assert "Closed" not in options
+    assert Ticket.objects.get(pk=ticket.pk).status == "resolved"
+
+
+def test_switching_to_chinese_translates_the_interface(page, agent, tickets):
+    log_in(page, agent.username, factories.PASSWORD)
+    page.select_option("#lang-select", "zh-hans")
+    page.wait_for_load_state("load")
+    page.locator("html[lang=zh-hans]").wait_for()
+    assert page.get_by_role("button", name="退出登录").count() == 1

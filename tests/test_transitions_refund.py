@@ -1,0 +1,346 @@
+"""Refund state machine through ``transition_refund``: every allowed move, refused moves, and the
+four-eyes rule (approval limits, no self-approval, only supervisors approve others' refunds)."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from tests import factories
+from tickets.errors import IllegalTransition, NotFound, PermissionDenied, SelfApprovalForbidden
+from tickets.models import AuditEvent, Refund
+from tickets.services.refunds import transition_refund
+from tickets.states import REFUND, ActorKind, RefundStatus
+
+pytestmark = pytest.mark.django_db
+
+USER, BUYER, RULE, SYSTEM = ActorKind.USER, ActorKind.BUYER, ActorKind.RULE, ActorKind.SYSTEM
+F = RefundStatus
+
+
+@pytest.fixture
+def requester(shopify_store):
+    """An agent who may approve refunds up to 50 USD alone."""
+    return factories.user_with_role("requester", factories.AGENT, stores=[shopify_store], approval_limit="50")
+
+
+@pytest.fixture
+def people(requester, supervisor, agent):
+    return {"requester": requester, "supervisor": supervisor, "agent": agent}
+
+
+def refund_in(status: str, store, requested_by, amount: str = "30.00", **fields) -> Refund:
+    ticket = factories.TicketFactory(store=store)
+    return factories.RefundFactory(
+        ticket=ticket, status=status, requested_by=requested_by, amount=Decimal(amount), **fields
+    )
+
+
+def row(obj) -> dict:
+    return type(obj).objects.filter(pk=obj.pk).values().get()
+
+
+def audit_events_for(obj):
+    return AuditEvent.objects.filter(object_type=obj._meta.model_name, object_id=obj.pk)
+
+
+# Who makes each move a user may make: the permission rules pick a different person per move.
+USER_ACTOR = {
+    (F.REQUESTED, F.PENDING_APPROVAL): "requester",
+    (F.REQUESTED, F.APPROVED): "requester",  # 30.00 is within the requester's limit of 50
+    (F.REQUESTED, F.REJECTED): "supervisor",
+    (F.REQUESTED, F.CANCELLED): "requester",
+    (F.PENDING_APPROVAL, F.APPROVED): "supervisor",  # not the requester
+    (F.PENDING_APPROVAL, F.REJECTED): "supervisor",
+    (F.PENDING_APPROVAL, F.CANCELLED): "requester",
+    (F.APPROVED, F.CANCELLED): "requester",
+}
+
+ALLOWED = [
+    pytest.param(source, target, kind, id=f"{source}->{target}-by-{kind}")
+    for source, target, kinds in REFUND.moves()
+    for kind in sorted(kinds)
+]
+
+
+# --- every allowed move ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("source", "target", "kind"), ALLOWED)
+def test_allowed_refund_move_changes_status_stamps_and_writes_one_audit_event(
+    source, target, kind, people, requester, shopify_store
+):
+    refund = refund_in(source, shopify_store, requester)
+    actor = people[USER_ACTOR[(source, target)]] if kind == USER else None
+    events_before = AuditEvent.objects.count()
+    started = timezone.now()
+
+    transition_refund(refund, target, actor=actor, actor_kind=None if kind == USER else kind)
+
+    refund.refresh_from_db()
+    assert refund.status == target
+    assert refund.status_changed_at >= started
+    if stamp := REFUND.stamps.get(target):
+        assert getattr(refund, stamp) == refund.status_changed_at
+    assert AuditEvent.objects.count() == events_before + 1
+    event = audit_events_for(refund).get()
+    assert event.action == "refund.status_changed"
+    assert event.actor == actor
+    assert event.actor_kind == kind
+    assert event.object_type == "refund"
+    assert event.ticket_id == refund.ticket_id
+    assert event.store_id == shopify_store.pk
+    assert event.before["status"] == source
+    assert event.after["status"] == target
+
+
+def test_supervisor_approving_a_pending_refund_is_recorded_as_approver(supervisor, requester, shopify_store):
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, requester, amount="80.00")
+
+    transition_refund(refund, F.APPROVED, actor=supervisor)
+
+    refund.refresh_from_db()
+    assert refund.approved_by == supervisor
+    assert audit_events_for(refund).get().after["approved_by"] == supervisor.pk
+
+
+def test_supervisor_approving_someone_elses_requested_refund_is_recorded_as_approver(
+    supervisor, requester, shopify_store
+):
+    refund = refund_in(F.REQUESTED, shopify_store, requester, amount="80.00")
+
+    transition_refund(refund, F.APPROVED, actor=supervisor)
+
+    refund.refresh_from_db()
+    assert refund.status == F.APPROVED
+    assert refund.approved_by == supervisor
+
+
+def test_requester_approving_within_their_limit_leaves_no_second_approver(requester, shopify_store):
+    refund = refund_in(F.REQUESTED, shopify_store, requester, amount="50.00")
+
+    transition_refund(refund, F.APPROVED, actor=requester)
+
+    refund.refresh_from_db()
+    assert refund.status == F.APPROVED
+    assert refund.approved_by is None
+    assert audit_events_for(refund).get().actor == requester
+
+
+def test_failed_refund_keeps_the_failure_reason(requester, shopify_store):
+    refund = refund_in(F.EXECUTING, shopify_store, requester)
+
+    transition_refund(refund, F.FAILED, actor=None, actor_kind=SYSTEM, failure_reason="card expired")
+
+    refund.refresh_from_db()
+    assert refund.failure_reason == "card expired"
+
+
+def test_succeeded_refund_keeps_the_platform_refund_id(requester, shopify_store):
+    refund = refund_in(F.EXECUTING, shopify_store, requester)
+
+    transition_refund(refund, F.SUCCEEDED, actor=None, actor_kind=SYSTEM, platform_refund_id="gid://Refund/9")
+
+    refund.refresh_from_db()
+    assert refund.platform_refund_id == "gid://Refund/9"
+
+
+def test_supervisor_may_cancel_someone_elses_refund(supervisor, requester, shopify_store):
+    refund = refund_in(F.APPROVED, shopify_store, requester)
+
+    transition_refund(refund, F.CANCELLED, actor=supervisor)
+
+    refund.refresh_from_db()
+    assert refund.status == F.CANCELLED
+    assert refund.closed_at is not None
+
+
+# --- refused moves -----------------------------------------------------------------------------
+
+REFUSED = [
+    pytest.param(F.SUCCEEDED, F.CANCELLED, "requester", id="succeeded->cancelled-by-requester"),
+    pytest.param(F.SUCCEEDED, F.CANCELLED, SYSTEM, id="succeeded->cancelled-by-system"),
+    pytest.param(F.REQUESTED, F.SUCCEEDED, SYSTEM, id="requested->succeeded-by-system"),
+    pytest.param(F.REQUESTED, F.EXECUTING, SYSTEM, id="requested->executing-by-system"),
+    pytest.param(F.PENDING_APPROVAL, F.EXECUTING, SYSTEM, id="pending_approval->executing-by-system"),
+    pytest.param(F.APPROVED, F.EXECUTING, "supervisor", id="approved->executing-by-supervisor"),
+    pytest.param(F.EXECUTING, F.SUCCEEDED, "supervisor", id="executing->succeeded-by-supervisor"),
+    pytest.param(F.EXECUTING, F.CANCELLED, SYSTEM, id="executing->cancelled-by-system"),
+    pytest.param(F.FAILED, F.EXECUTING, SYSTEM, id="failed->executing-by-system"),
+    pytest.param(F.REJECTED, F.APPROVED, "supervisor", id="rejected->approved-by-supervisor"),
+    pytest.param(F.CANCELLED, F.REQUESTED, SYSTEM, id="cancelled->requested-by-system"),
+    pytest.param(F.PENDING_APPROVAL, F.APPROVED, RULE, id="pending_approval->approved-by-rule"),
+    pytest.param(F.PENDING_APPROVAL, F.APPROVED, SYSTEM, id="pending_approval->approved-by-system"),
+    pytest.param(F.REQUESTED, F.REJECTED, RULE, id="requested->rejected-by-rule"),
+    pytest.param(F.APPROVED, F.APPROVED, "supervisor", id="approved->approved-by-supervisor"),
+]
+
+
+@pytest.mark.parametrize(("source", "target", "who"), REFUSED)
+def test_refused_refund_move_raises_and_changes_nothing(source, target, who, people, requester, shopify_store):
+    refund = refund_in(source, shopify_store, requester)
+    actor, kind = (people[who], None) if who in people else (None, who)
+    before = row(refund)
+
+    with pytest.raises(IllegalTransition):
+        transition_refund(refund, target, actor=actor, actor_kind=kind)
+
+    assert row(refund) == before
+    assert not AuditEvent.objects.exists()
+
+
+def test_user_cannot_move_a_refund_to_executing(supervisor, requester, shopify_store):
+    refund = refund_in(F.APPROVED, shopify_store, requester)
+
+    with pytest.raises(IllegalTransition):
+        transition_refund(refund, F.EXECUTING, actor=supervisor)
+
+    refund.refresh_from_db()
+    assert refund.status == F.APPROVED
+    assert refund.executing_at is None
+    assert not audit_events_for(refund).exists()
+
+
+# --- the four-eyes rule ------------------------------------------------------------------------
+
+
+def assert_refused_without_a_trace(refund, before):
+    assert row(refund) == before
+    assert not AuditEvent.objects.exists()
+
+
+def test_supervisor_cannot_approve_their_own_pending_refund(supervisor, shopify_store):
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, supervisor, amount="5000.00")
+    before = row(refund)
+
+    with pytest.raises(SelfApprovalForbidden):
+        transition_refund(refund, F.APPROVED, actor=supervisor)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_a_stale_copy_cannot_turn_a_pending_refund_into_a_self_approval(supervisor, shopify_store):
+    # The caller loaded the refund while it was requested (within the supervisor's own limit);
+    # meanwhile it went to pending approval. The rule is decided on the stored row.
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, supervisor, amount="30.00")
+    stale = Refund.objects.get(pk=refund.pk)
+    stale.status = F.REQUESTED
+    before = row(refund)
+
+    with pytest.raises(SelfApprovalForbidden):
+        transition_refund(stale, F.APPROVED, actor=supervisor)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_cannot_approve_someone_elses_pending_refund(agent, requester, shopify_store):
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, requester, amount="80.00")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.APPROVED, actor=agent)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_cannot_approve_someone_elses_requested_refund(agent, requester, shopify_store):
+    refund = refund_in(F.REQUESTED, shopify_store, requester, amount="10.00")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.APPROVED, actor=agent)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_cannot_reject_someone_elses_pending_refund(agent, requester, shopify_store):
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, requester, amount="80.00")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.REJECTED, actor=agent)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_above_their_approval_limit_cannot_self_approve(requester, shopify_store):
+    refund = refund_in(F.REQUESTED, shopify_store, requester, amount="50.01")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.APPROVED, actor=requester)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_without_an_approval_limit_cannot_self_approve(agent, shopify_store):
+    refund = refund_in(F.REQUESTED, shopify_store, agent, amount="1.00")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.APPROVED, actor=agent)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_approval_limit_does_not_cover_a_refund_in_another_currency(requester, shopify_store):
+    refund = refund_in(F.REQUESTED, shopify_store, requester, amount="10.00", currency="EUR")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.APPROVED, actor=requester)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+@pytest.mark.parametrize("kind", [RULE, SYSTEM])
+def test_automation_cannot_approve_a_refund_above_the_requesters_limit(kind, requester, shopify_store):
+    refund = refund_in(F.REQUESTED, shopify_store, requester, amount="80.00")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.APPROVED, actor=None, actor_kind=kind)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_cannot_cancel_someone_elses_refund(agent, requester, shopify_store):
+    refund = refund_in(F.REQUESTED, shopify_store, requester)
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.CANCELLED, actor=agent)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_finance_cannot_move_a_refund(finance, requester, shopify_store):
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, requester, amount="80.00")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.APPROVED, actor=finance)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_supervisor_of_another_store_gets_not_found(requester, shopify_store):
+    outsider = factories.user_with_role("outsider", factories.SUPERVISOR, stores=[factories.StoreFactory()])
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, requester, amount="80.00")
+    before = row(refund)
+
+    with pytest.raises(NotFound):
+        transition_refund(refund, F.APPROVED, actor=outsider)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_database_refuses_a_refund_approved_by_its_requester(requester, shopify_store):
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, requester, amount="80.00")
+
+    refund.approved_by = requester
+    with pytest.raises(IntegrityError), transaction.atomic():
+        refund.save()
+
+    assert Refund.objects.get(pk=refund.pk).approved_by is None

@@ -1,0 +1,1 @@
+"""Selectors: the read side (inbox queries, the ticket page, reports)."""

@@ -1,0 +1,10 @@
+"""Celery tasks of the domain: thin wrappers around services, safe to run twice."""
+
+from celery import shared_task
+
+from .services import tickets
+
+
+@shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
+def close_silent_resolved_tickets() -> int:
+    return tickets.close_silent_resolved()

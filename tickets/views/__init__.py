@@ -1,0 +1,1 @@
+"""Server-rendered pages; thin: they read through selectors and write through services."""
