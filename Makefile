@@ -20,12 +20,7 @@ run: $(VENV)/.installed
 	$(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "  Aftersales is starting at http://127.0.0.1:$(PORT)"
-	@echo "  Demo logins (password: aftersales-demo):"
-	@echo "    agent       agent, all three stores"
-	@echo "    agent2      agent, eBay store only"
-	@echo "    supervisor  approves refunds, owns rules and macros"
-	@echo "    finance     reports, read-only"
-	@echo "    admin       stores and users (also /admin/)"
+	@echo "  Log in with one of the demo logins above (password: aftersales-demo)."
 	@echo "  Health: http://127.0.0.1:$(PORT)/healthz   API docs: http://127.0.0.1:$(PORT)/api/docs/"
 	@echo ""
 	$(BIN)/honcho start -f Procfile 2>&1 || true

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from ..models import (
@@ -289,6 +290,7 @@ class _TicketWriter:
         self.conversation = self.pack.texts[plan.scenario.key]
         self.rma: ReturnAuthorization | None = None
         self.last_html = ""
+        self.dated = 0  # audit events up to this id already carry their story time
 
     def text(self, template: str, amount: Money | None = None) -> str:
         plan = self.plan
@@ -324,24 +326,38 @@ class _TicketWriter:
             assign(ticket, handler, actor=self.supervisor if handler != self.supervisor else handler)
         if plan.status != T.NEW:
             change_status(ticket, T.OPEN, actor=handler)
+        self.date_events(ticket, plan.created_at)
         # Notes from before the first answer now; the approval requests once their refund exists.
         late = [n for n in plan.notes if plan.reply_at is not None and n.at > plan.reply_at]
-        notes = [self.note(ticket, n) for n in plan.notes if n not in late]
+        notes = []
+        for planned_note in (n for n in plan.notes if n not in late):
+            notes.append(self.note(ticket, planned_note))
+            self.date_events(ticket, planned_note.at)
         if plan.rma:
             self.rma = self.open_rma(ticket)
+            self.date_events(ticket, plan.rma.authorized_at or plan.rma.created_at)
         if plan.reply_at:
             self.outbound(ticket, self.conversation.reply, plan.reply_at)
         if plan.followup_at:
             change_status(ticket, T.WAITING_CUSTOMER, actor=handler)
+            self.date_events(ticket, plan.reply_at)
             self.inbound(ticket, self.conversation.followup, plan.followup_id, plan.followup_at)  # reopens
+            self.date_events(ticket, plan.followup_at)
             if plan.closing_at:
                 self.outbound(ticket, self.pack.closing, plan.closing_at)
         if self.rma:
             self.progress_rma(self.rma)
         for position, refund in enumerate(plan.refunds):
             self.refund(ticket, refund, position)
-        notes += [self.note(ticket, n) for n in late]
+        for planned_note in late:
+            notes.append(self.note(ticket, planned_note))
+            self.date_events(ticket, planned_note.at)
         self.finish(ticket)
+        self.date_events(ticket, plan.resolved_at or plan.last_activity_at)
+        if plan.closed_at:
+            AuditEvent.objects.filter(
+                ticket_id=ticket.pk, action="ticket.status_changed", after__status=T.CLOSED
+            ).update(created_at=plan.closed_at)
         ticket.tags.add(*(self.context.tags[name] for name in plan.tags))
         for message, at in notes:
             Message.objects.filter(pk=message.pk).update(created_at=at)
@@ -357,6 +373,17 @@ class _TicketWriter:
             next_response_due_at=plan.next_response_due_at,
             resolution_due_at=plan.resolution_due_at,
         )
+
+    def date_events(self, ticket: Ticket, at: datetime | None) -> None:
+        """Give the audit events written since the last call the time they happen in the story
+        (the services stamp the moment the demo runs)."""
+        if at is None:
+            return
+        fresh = AuditEvent.objects.filter(ticket_id=ticket.pk, pk__gt=self.dated)
+        newest = fresh.aggregate(newest=Max("pk"))["newest"]
+        if newest:
+            fresh.update(created_at=at)
+            self.dated = newest
 
     # --- messages ---------------------------------------------------------------------------------
     def note(self, ticket: Ticket, planned: NotePlan) -> tuple[Message, datetime]:
@@ -432,6 +459,12 @@ class _TicketWriter:
             R.INSPECTED: [R.IN_TRANSIT, R.RECEIVED, R.INSPECTED],
             R.CLOSED: [R.IN_TRANSIT, R.RECEIVED, R.INSPECTED, R.CLOSED],
         }.get(planned.final, [])
+        when = {
+            R.IN_TRANSIT: planned.authorized_at,
+            R.RECEIVED: planned.received_at,
+            R.INSPECTED: planned.inspected_at,
+            R.CLOSED: planned.closed_at,
+        }
         for status in steps:
             if status in (R.IN_TRANSIT, R.RECEIVED):  # carrier and warehouse scans
                 transition_rma(rma, status, **SYSTEM)
@@ -441,6 +474,7 @@ class _TicketWriter:
                 )
             else:
                 transition_rma(rma, status, actor=self.handler)
+            self.date_events(rma.ticket, when[status])
         stamps = [
             planned.created_at,
             planned.authorized_at,
@@ -484,6 +518,7 @@ class _TicketWriter:
             obj=refund,
             after={"status": refund.status, "amount": str(planned.amount.amount), "currency": refund.currency},
         )
+        self.date_events(ticket, planned.requested_at)
         final = planned.final
         if final != F.REQUESTED:
             if final in (F.PENDING_APPROVAL, F.REJECTED) or not within_approval_limit(handler, refund):
@@ -494,9 +529,11 @@ class _TicketWriter:
                     transition_refund(refund, F.APPROVED, actor=supervisor)
             else:
                 transition_refund(refund, F.APPROVED, actor=handler, note="within the requester's approval limit")
+        self.date_events(ticket, planned.decided_at or planned.requested_at)
         if final == F.SUCCEEDED:
             transition_refund(refund, F.EXECUTING, **SYSTEM)
             transition_refund(refund, F.SUCCEEDED, platform_refund_id=planned.platform_refund_id, **SYSTEM)
+            self.date_events(ticket, planned.done_at)
         decided = planned.decided_at if final != F.PENDING_APPROVAL else planned.requested_at
         approved = final in (F.APPROVED, F.SUCCEEDED)
         Refund.objects.filter(pk=refund.pk).update(

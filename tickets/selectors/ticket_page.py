@@ -5,8 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
+
+from ..errors import MoneyError
 from ..models import AuditEvent, Message, Ticket
-from ..states import TICKET, ActorKind
+from ..money import Money
+from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
+
+# Audit actions shown as grey lines in the thread; notes are already messages.
+TIMELINE_ACTIONS = (
+    "ticket.status_changed",
+    "ticket.assigned",
+    "rma.created",
+    "rma.status_changed",
+    "refund.requested",
+    "refund.status_changed",
+)
+STATUS_LABELS = {"ticket": TicketStatus, "returnauthorization": RmaStatus, "refund": RefundStatus}
 
 
 @dataclass(frozen=True)
@@ -14,18 +30,60 @@ class ThreadItem:
     at: datetime
     message: Message | None = None
     event: AuditEvent | None = None
+    text: str = ""
+
+
+def _status(object_type: str, value: str | None) -> str:
+    choices = STATUS_LABELS.get(object_type)
+    if choices is None or value not in choices.values:
+        return value or "—"
+    return str(choices(value).label)
+
+
+def _money(values: dict) -> str:
+    try:
+        return Money.of(values.get("amount", ""), values.get("currency", "")).format()
+    except MoneyError:
+        return f"{values.get('amount', '')} {values.get('currency', '')}".strip()
+
+
+def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
+    """One line a person reads: what changed, in their language."""
+    before, after = event.before or {}, event.after or {}
+    change = {
+        "from": _status(event.object_type, before.get("status")),
+        "to": _status(event.object_type, after.get("status")),
+    }
+    if event.action == "ticket.status_changed":
+        return _("Status: %(from)s → %(to)s") % change
+    if event.action == "ticket.assigned":
+        assignee = after.get("assignee")
+        if not assignee:
+            return _("Unassigned")
+        return _("Assigned to %(name)s") % {"name": (names or {}).get(assignee, f"#{assignee}")}
+    if event.action == "rma.created":
+        return _("Return %(number)s requested") % {"number": after.get("number", "")}
+    if event.action == "rma.status_changed":
+        return _("Return: %(from)s → %(to)s") % change
+    if event.action == "refund.requested":
+        return _("Refund of %(amount)s requested") % {"amount": _money(after)}
+    if event.action == "refund.status_changed":
+        return _("Refund: %(from)s → %(to)s") % change
+    return event.action
 
 
 def thread(ticket: Ticket) -> list[ThreadItem]:
     messages = ticket.messages.select_related("author").order_by("created_at", "id")
     events = (
-        AuditEvent.objects.filter(ticket=ticket, action__endswith="status_changed")
+        AuditEvent.objects.filter(ticket=ticket, action__in=TIMELINE_ACTIONS)
         .select_related("actor")
         .order_by("created_at", "id")
     )
-    items = [ThreadItem(m.created_at, message=m) for m in messages] + [
-        ThreadItem(e.created_at, event=e) for e in events
-    ]
+    events = list(events)
+    assignees = {e.after.get("assignee") for e in events if e.action == "ticket.assigned"} - {None}
+    names = {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.filter(pk__in=assignees)}
+    items = [ThreadItem(m.created_at, message=m) for m in messages]
+    items += [ThreadItem(e.created_at, event=e, text=describe(e, names)) for e in events]
     return sorted(items, key=lambda item: item.at)
 
 

@@ -53,6 +53,8 @@ def ticket_detail(request, number: int):
         ticket,
         thread=ticket_page.thread(ticket),
         previous=ticket_page.previous_tickets(ticket, request.user),
+        refunds=ticket.refunds.order_by("created_at"),
+        rmas=ticket.rmas.order_by("created_at"),
     )
     return render(request, "tickets/ticket.html", context)
 
