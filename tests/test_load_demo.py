@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count, Sum
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from tickets.demo.catalogue import CATALOGUE
@@ -154,8 +154,9 @@ def test_three_stores_and_five_users_with_their_roles_and_memberships(demo):
 
 
 def test_demo_password_logs_in(demo):
-    assert authenticate(username="agent", password="aftersales-demo") is not None
-    assert authenticate(username="supervisor", password="aftersales-demo") is not None
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="agent", password="aftersales-demo") is not None
+    assert authenticate(request, username="supervisor", password="aftersales-demo") is not None
 
 
 def test_about_three_hundred_paid_orders_from_the_forty_skus(demo):

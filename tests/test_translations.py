@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)s|\{\{\s*\w+\s*\}\}|%s|%d")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdr]|\{\{\s*\w+\s*\}\}|%s|%d")
+ROOT = LOCALE.parents[2]
 
 
 def catalogue():
@@ -36,3 +41,22 @@ def test_compiled_catalogue_matches_the_source():
     with (LOCALE / "django.mo").open("rb") as handle:
         compiled = {m.id: m.string for m in read_mo(handle) if m.id}
     assert compiled == {m.id: m.string for m in catalogue()}
+
+
+@pytest.mark.skipif(not shutil.which("xgettext"), reason="needs gettext's xgettext (make messages)")
+def test_catalogue_holds_every_string_the_code_marks(tmp_path):
+    """A string marked for translation but missing from the catalogue would show in English."""
+    copy = tmp_path / "app"
+    shutil.copytree(
+        ROOT, copy, ignore=shutil.ignore_patterns(".venv", "var", ".git", "tests", "bench", "__pycache__", "*.mo")
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "--locale", "zh_Hans", "--no-obsolete", "-v0"],
+        cwd=copy,
+        check=True,
+        timeout=120,
+    )
+    with (copy / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po").open("rb") as handle:
+        wanted = {m.id for m in read_po(handle) if m.id}
+    missing = wanted - {m.id for m in catalogue()}
+    assert not missing, f"run `make messages` and translate: {sorted(missing)[:10]}"

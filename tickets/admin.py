@@ -1,7 +1,10 @@
-"""Admin pages for the domain, scoped to the stores of a non-superuser staff member."""
+"""Admin pages: settings (stores, members, rules, macros, SLA) are edited here; the work itself
+(tickets, messages, RMAs, refunds, orders) is read-only, because its changes must go through the
+services that check transitions and write the audit trail. Non-superusers see only their stores."""
 
 from django.contrib import admin
 
+from . import admin_users  # noqa: F401  (registers the user admin)
 from . import models as m
 
 
@@ -15,11 +18,56 @@ class StoreScopedAdmin(admin.ModelAdmin):
         return self.model._default_manager.get_queryset().visible_to(request.user)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        related = db_field.related_model
-        manager = related._default_manager
-        if hasattr(manager.get_queryset(), "visible_to"):
-            kwargs["queryset"] = manager.get_queryset().visible_to(request.user)
+        queryset = db_field.related_model._default_manager.get_queryset()
+        if hasattr(queryset, "visible_to"):
+            kwargs["queryset"] = queryset.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdmin(StoreScopedAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class StoreOrGlobalAdmin(StoreScopedAdmin):
+    """Rules, macros and SLA policies: per store, or for every store (superusers only)."""
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if not request.user.is_superuser and "store" in form.base_fields:
+            form.base_fields["store"].required = True
+        return form
+
+    def _own(self, request, obj) -> bool:
+        return obj is None or obj.store_id is not None or request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return self._own(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._own(request, obj) and super().has_delete_permission(request, obj)
+
+
+# --- settings: editable ----------------------------------------------------------------------------
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,8 +99,53 @@ class TeamAdmin(admin.ModelAdmin):
     filter_horizontal = ["members"]
 
 
+@admin.register(m.Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+
+
+class MacroVariantInline(admin.StackedInline):
+    model = m.MacroVariant
+    extra = 1
+
+
+@admin.register(m.Macro)
+class MacroAdmin(StoreOrGlobalAdmin):
+    list_display = ["name", "store", "enabled"]
+    list_filter = ["enabled", "store"]
+    search_fields = ["name"]
+    inlines = [MacroVariantInline]
+
+
+@admin.register(m.Rule)
+class RuleAdmin(StoreOrGlobalAdmin):
+    list_display = ["name", "event", "store", "position", "stop_after_match", "enabled"]
+    list_filter = ["event", "enabled", "store"]
+    search_fields = ["name"]
+
+
+@admin.register(m.SlaPolicy)
+class SlaPolicyAdmin(StoreOrGlobalAdmin):
+    list_display = [
+        "name",
+        "store",
+        "priority",
+        "customer_tier",
+        "ticket_type",
+        "first_response_minutes",
+        "next_response_minutes",
+        "resolution_minutes",
+        "position",
+        "enabled",
+    ]
+    list_filter = ["enabled", "priority", "customer_tier", "ticket_type"]
+
+
+# --- the work: read-only ---------------------------------------------------------------------------
+
+
 @admin.register(m.Customer)
-class CustomerAdmin(StoreScopedAdmin):
+class CustomerAdmin(ReadOnlyAdmin):
     list_display = [
         "name",
         "email",
@@ -69,13 +162,12 @@ class CustomerAdmin(StoreScopedAdmin):
     list_select_related = ["store"]
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(ReadOnlyInline):
     model = m.OrderLine
-    extra = 0
 
 
 @admin.register(m.Order)
-class OrderAdmin(StoreScopedAdmin):
+class OrderAdmin(ReadOnlyAdmin):
     list_display = [
         "number",
         "store",
@@ -93,20 +185,11 @@ class OrderAdmin(StoreScopedAdmin):
     search_fields = ["number", "external_id", "tracking_number", "customer__name", "customer__email"]
     date_hierarchy = "placed_at"
     list_select_related = ["store", "customer"]
-    raw_id_fields = ["customer"]
     inlines = [OrderLineInline]
 
 
-class MessageInline(admin.StackedInline):
-    model = m.Message
-    extra = 0
-    fields = ["direction", "author_name", "body", "original_language", "send_status", "created_at"]
-    readonly_fields = fields
-    can_delete = False
-
-
 @admin.register(m.Ticket)
-class TicketAdmin(StoreScopedAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     list_display = [
         "number",
         "subject",
@@ -123,122 +206,47 @@ class TicketAdmin(StoreScopedAdmin):
     list_filter = ["status", "priority", "type", "reason", "store", "language", "tags"]
     search_fields = ["=number", "subject", "customer__name", "customer__email", "order__number"]
     list_select_related = ["store", "assignee"]
-    raw_id_fields = ["customer", "order"]
-    filter_horizontal = ["tags"]
-    # Status moves go through the transition service (audit trail), not a form field.
-    readonly_fields = ["number", "status", "status_changed_at", "resolved_at", "closed_at", "created_at"]
-    inlines = [MessageInline]
 
 
 @admin.register(m.Message)
-class MessageAdmin(StoreScopedAdmin):
+class MessageAdmin(ReadOnlyAdmin):
     list_display = ["ticket", "direction", "author_name", "original_language", "send_status", "created_at"]
     list_filter = ["direction", "send_status", "original_language"]
     search_fields = ["platform_message_id", "ticket__number"]
     list_select_related = ["ticket"]
-    raw_id_fields = ["ticket", "author"]
 
 
 @admin.register(m.Attachment)
-class AttachmentAdmin(StoreScopedAdmin):
+class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "ticket", "kind", "content_type", "size", "created_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["original_name", "sha256", "ticket__number"]
-    raw_id_fields = ["ticket", "message", "uploaded_by"]
 
 
-class RmaLineInline(admin.TabularInline):
+class RmaLineInline(ReadOnlyInline):
     model = m.RmaLine
-    extra = 0
-    raw_id_fields = ["order_line"]
 
 
 @admin.register(m.ReturnAuthorization)
-class ReturnAuthorizationAdmin(StoreScopedAdmin):
+class ReturnAuthorizationAdmin(ReadOnlyAdmin):
     list_display = ["number", "ticket", "status", "carrier", "tracking_number", "qc_result", "received_at"]
     list_filter = ["status", "qc_result", "store"]
     search_fields = ["number", "tracking_number", "ticket__number"]
-    raw_id_fields = ["ticket"]
-    readonly_fields = ["status", "authorized_at", "received_at", "inspected_at", "closed_at"]
     inlines = [RmaLineInline]
 
 
 @admin.register(m.Refund)
-class RefundAdmin(StoreScopedAdmin):
+class RefundAdmin(ReadOnlyAdmin):
     list_display = ["id", "ticket", "order", "amount", "currency", "kind", "status", "requested_by", "approved_by"]
     list_filter = ["status", "kind", "method", "currency", "store", "attribution_month"]
     search_fields = ["ticket__number", "order__number", "platform_refund_id"]
     list_select_related = ["ticket", "order", "requested_by", "approved_by"]
-    raw_id_fields = ["ticket", "order"]
-    readonly_fields = [
-        "status",
-        "approved_by",
-        "approved_at",
-        "succeeded_at",
-        "failed_at",
-        "platform_refund_id",
-        "idempotency_key",
-    ]
-
-
-class MacroVariantInline(admin.StackedInline):
-    model = m.MacroVariant
-    extra = 1
-
-
-@admin.register(m.Macro)
-class MacroAdmin(admin.ModelAdmin):
-    list_display = ["name", "store", "enabled"]
-    list_filter = ["enabled", "store"]
-    search_fields = ["name"]
-    inlines = [MacroVariantInline]
-
-
-@admin.register(m.Rule)
-class RuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "event", "store", "position", "stop_after_match", "enabled"]
-    list_filter = ["event", "enabled", "store"]
-    search_fields = ["name"]
 
 
 @admin.register(m.RuleRun)
-class RuleRunAdmin(admin.ModelAdmin):
+class RuleRunAdmin(ReadOnlyAdmin):
     list_display = ["rule", "ticket", "event_id", "matched", "created_at"]
     list_filter = ["matched", "rule"]
-    raw_id_fields = ["ticket"]
-
-
-@admin.register(m.SlaPolicy)
-class SlaPolicyAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "store",
-        "priority",
-        "customer_tier",
-        "ticket_type",
-        "first_response_minutes",
-        "next_response_minutes",
-        "resolution_minutes",
-        "position",
-        "enabled",
-    ]
-    list_filter = ["enabled", "priority", "customer_tier", "ticket_type"]
-
-
-@admin.register(m.Tag)
-class TagAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
-
-
-class ReadOnlyAdmin(StoreScopedAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(m.AuditEvent)

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_currency, get_currency_precision, is_currency
+from django.utils.translation import gettext as _
 
 from .errors import CurrencyMismatch, MoneyError
 
@@ -28,10 +29,10 @@ def currency_exponent(currency: str) -> int:
 
 def normalize_currency(currency: object) -> str:
     if not isinstance(currency, str):
-        raise MoneyError(f"A currency is a three-letter ISO 4217 code, not {currency!r}.")
+        raise MoneyError(_("A currency is a three-letter ISO 4217 code, not %(value)r.") % {"value": currency})
     code = currency.strip().upper()
     if len(code) != 3 or not code.isalpha() or not is_currency(code):
-        raise MoneyError(f"{currency!r} is not an ISO 4217 currency code.")
+        raise MoneyError(_("%(value)r is not an ISO 4217 currency code.") % {"value": currency})
     return code
 
 
@@ -46,11 +47,11 @@ def _to_decimal(amount: object) -> Decimal:
         try:
             value = Decimal(amount.strip())
         except InvalidOperation as exc:
-            raise MoneyError(f"{amount!r} is not a number.") from exc
+            raise MoneyError(_("%(value)r is not a number.") % {"value": amount}) from exc
     else:
         raise MoneyError(f"Money takes a Decimal, int or string amount, not {type(amount).__name__}.")
     if not value.is_finite():
-        raise MoneyError(f"{amount!r} is not a finite amount.")
+        raise MoneyError(_("%(value)r is not a finite amount.") % {"value": amount})
     return value
 
 
@@ -63,11 +64,14 @@ class Money:
         currency = normalize_currency(self.currency)
         value = _to_decimal(self.amount)
         if value.adjusted() >= MAX_DIGITS - 4:
-            raise MoneyError(f"{value} {currency} is too large.")
+            raise MoneyError(_("%(value)s %(currency)s is too large.") % {"value": value, "currency": currency})
         quantum = Decimal(1).scaleb(-currency_exponent(currency))
         exact = value.quantize(quantum, rounding=ROUNDING)
         if exact != value:
-            raise MoneyError(f"{value} has more decimal places than {currency} allows ({currency_exponent(currency)}).")
+            raise MoneyError(
+                _("%(value)s has more decimal places than %(currency)s allows (%(places)s).")
+                % {"value": value, "currency": currency, "places": currency_exponent(currency)}
+            )
         object.__setattr__(self, "currency", currency)
         object.__setattr__(self, "amount", exact)
 
@@ -91,7 +95,7 @@ class Money:
         """Round to the currency's precision: the one named place where rounding happens."""
         value = _to_decimal(amount)
         if value.adjusted() >= MAX_DIGITS - 4:  # quantize would overflow the Decimal context first
-            raise MoneyError(f"{value} {currency} is too large.")
+            raise MoneyError(_("%(value)s %(currency)s is too large.") % {"value": value, "currency": currency})
         quantum = Decimal(1).scaleb(-currency_exponent(currency))
         return cls(value.quantize(quantum, rounding=ROUNDING), currency)
 
@@ -115,7 +119,7 @@ class Money:
         if not isinstance(other, Money):
             raise MoneyError(f"Money combines only with Money, not {type(other).__name__}.")
         if other.currency != self.currency:
-            raise CurrencyMismatch(f"Cannot combine {self.currency} with {other.currency}.")
+            raise CurrencyMismatch(_("Cannot combine %(a)s with %(b)s.") % {"a": self.currency, "b": other.currency})
         return other
 
     def __add__(self, other: Money) -> Money:

@@ -4,13 +4,11 @@ forbidden alike, so one store's ids tell nothing to members of another."""
 from __future__ import annotations
 
 from .errors import NotFound, PermissionDenied
-from .models import StoreMembership, Ticket
+from .models import Store, Ticket
 
 
 def is_member(user, store_id: int) -> bool:
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or StoreMembership.objects.filter(user_id=user.pk, store_id=store_id).exists()
+    return Store.objects.visible_to(user).filter(pk=store_id).exists()
 
 
 def ensure_member(user, store_id: int) -> None:

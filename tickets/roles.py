@@ -37,26 +37,35 @@ _OWN_AUTOMATION = [
     for verb in ("add", "change", "delete", "view")
 ] + ["tickets.view_rulerun", "tickets.view_auditevent"]
 
+
+def _role(*parts: list[str]) -> list[str]:
+    return sorted({perm for part in parts for perm in part})
+
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    AGENT: _VIEW_DOMAIN + _WORK_TICKETS,
-    SUPERVISOR: _VIEW_DOMAIN + _WORK_TICKETS + _OWN_AUTOMATION + ["tickets.approve_refund", "tickets.change_refund"],
+    AGENT: _role(_VIEW_DOMAIN, _WORK_TICKETS),
+    SUPERVISOR: _role(
+        _VIEW_DOMAIN, _WORK_TICKETS, _OWN_AUTOMATION, ["tickets.approve_refund", "tickets.change_refund"]
+    ),
     # Finance reads tickets, orders and refunds for its reports; it changes nothing.
-    FINANCE: _VIEW_DOMAIN + ["tickets.view_auditevent"],
-    ADMIN: _VIEW_DOMAIN
-    + [
-        "tickets.add_store",
-        "tickets.change_store",
-        "tickets.add_storemembership",
-        "tickets.change_storemembership",
-        "tickets.delete_storemembership",
-        "tickets.view_storemembership",
-        "tickets.view_auditevent",
-        "tickets.view_outboxaction",
-        "integrations.view_rawpayload",
-        "integrations.view_workerheartbeat",
-        "auth.add_user",
-        "auth.change_user",
-        "auth.view_user",
-        "auth.view_group",
-    ],
+    FINANCE: _role(_VIEW_DOMAIN, ["tickets.view_auditevent"]),
+    ADMIN: _role(
+        _VIEW_DOMAIN,
+        [
+            "tickets.add_store",
+            "tickets.change_store",
+            "tickets.add_storemembership",
+            "tickets.change_storemembership",
+            "tickets.delete_storemembership",
+            "tickets.view_storemembership",
+            "tickets.view_auditevent",
+            "tickets.view_outboxaction",
+            "integrations.view_rawpayload",
+            "integrations.view_workerheartbeat",
+            "auth.add_user",
+            "auth.change_user",
+            "auth.view_user",
+            "auth.view_group",
+        ],
+    ),
 }

@@ -125,3 +125,16 @@ def test_filterset_reports_bad_values_as_form_errors_on_a_plain_queryset(agent, 
     assert not filterset.is_valid()
     assert set(filterset.errors) == {"priority"}
     assert list(filterset.qs) == [wanted]  # the valid filters still apply
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"assignee": "²"}, {"assignee": "9" * 40}, {"store": "99999999999999999999999"}, {"store": "abc"}],
+)
+def test_bad_id_values_are_a_400_not_a_500(params, shopify_store, agent):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(agent)
+    response = client.get("/api/tickets/", params)
+    assert response.status_code == 400

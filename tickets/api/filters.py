@@ -7,6 +7,7 @@ equalities and no ``DISTINCT``, so the inbox indexes stay usable.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -40,8 +41,22 @@ class InFilterMixin:
         return qs.filter(**{f"{self.field_name}__in": list(value)})
 
 
+class StoreIdsField(forms.ModelMultipleChoiceField):
+    """Store ids: anything but a plain id is refused before it reaches the database."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not re.fullmatch(r"[0-9]{1,18}", str(pk)):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
 class StoreFilter(InFilterMixin, df.ModelMultipleChoiceFilter):
     """One or more store ids (``?store=1&store=2``), limited to the caller's stores."""
+
+    field_class = StoreIdsField
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("field_name", "store")
@@ -67,7 +82,7 @@ class AssigneeField(forms.CharField):
         text = str(value).strip().lower()
         if text in (ME, NONE):
             return text
-        if text.isdigit() and len(text) <= 18:
+        if re.fullmatch(r"[0-9]{1,18}", text):
             return int(text)
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 

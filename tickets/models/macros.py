@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import scoped_manager
+
 
 class Macro(models.Model):
     name = models.CharField(_("name"), max_length=120)
@@ -22,6 +24,8 @@ class Macro(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = scoped_manager(include_global=True)
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("macro")
@@ -37,6 +41,8 @@ class MacroVariant(models.Model):
     macro = models.ForeignKey(Macro, on_delete=models.CASCADE, related_name="variants")
     language = models.CharField(_("language"), max_length=16)
     body = models.TextField(_("body"))
+
+    objects = scoped_manager("macro__store", include_global=True)
 
     class Meta:
         ordering = ["language"]

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .scoping import scoped_manager
+
 
 class RuleEvent(models.TextChoices):
     TICKET_CREATED = "ticket_created", _("Ticket created")
@@ -35,6 +37,8 @@ class Rule(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = scoped_manager(include_global=True)
+
     class Meta:
         ordering = ["event", "position", "id"]
         verbose_name = _("rule")
@@ -55,6 +59,8 @@ class RuleRun(models.Model):
     matched = models.BooleanField()
     actions_applied = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager("ticket__store")
 
     class Meta:
         ordering = ["-created_at"]

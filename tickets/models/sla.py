@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .customers import CustomerTier
+from .scoping import scoped_manager
 from .tickets import Priority, TicketType
 
 
@@ -25,6 +26,8 @@ class SlaPolicy(models.Model):
     resolution_minutes = models.PositiveIntegerField(_("resolution (minutes)"))
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("The first matching policy applies."))
     enabled = models.BooleanField(_("enabled"), default=True)
+
+    objects = scoped_manager(include_global=True)
 
     class Meta:
         ordering = ["position", "id"]

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import StoreScopedQuerySet, scoped_manager
+from .scoping import StoreScopedQuerySet, member_store_ids, scoped_manager, signed_in
 
 
 class Platform(models.TextChoices):
@@ -16,11 +16,11 @@ class Platform(models.TextChoices):
 
 class StoreQuerySet(StoreScopedQuerySet):
     def visible_to(self, user):
-        if user is None or not user.is_authenticated or not user.is_active:
+        if not signed_in(user):
             return self.none()
         if user.is_superuser:
             return self.all()
-        return self.filter(memberships__user_id=user.pk)
+        return self.filter(pk__in=member_store_ids(user))
 
 
 class Store(models.Model):

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import base64
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -61,7 +62,7 @@ def view_counts(user) -> list[tuple[InboxView, int]]:
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
     """Order number, ticket number, tracking number, buyer or subject words."""
-    text = text.strip()
+    text = text.replace("\x00", "").strip()[:200]
     if not text:
         return queryset
     condition = (
@@ -72,7 +73,7 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
         | Q(order__tracking_number__iexact=text)
     )
     digits = text.lstrip("#")
-    if digits.isdigit():
+    if re.fullmatch(r"[0-9]{1,9}", digits):
         condition |= Q(number=int(digits)) | Q(order__number__iexact=f"#{digits}")
     return queryset.filter(condition)
 
@@ -83,12 +84,15 @@ def encode_cursor(ticket: Ticket) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """The position a cursor names, or None for anything that is not one of ours."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         stamp, pk = raw.split("|")
         when = parse_datetime(stamp)
-        return (when, int(pk)) if when else None
-    except (ValueError, UnicodeDecodeError):
+        if when is None or when.tzinfo is None or not re.fullmatch(r"[0-9]{1,18}", pk):
+            return None
+        return when.astimezone(UTC), int(pk)
+    except (ValueError, UnicodeDecodeError, OverflowError):
         return None
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from ..errors import DomainError
 from ..models import QcResult, ReturnAuthorization
 from ..permissions import require
@@ -29,6 +31,6 @@ def transition_rma(
     changes: dict = {}
     if status == RmaStatus.INSPECTED:
         if qc_result not in (QcResult.PASS, QcResult.FAIL):
-            raise DomainError("An inspection needs a QC result: pass or fail.")
+            raise DomainError(_("An inspection needs a QC result: pass or fail."))
         changes = {"qc_result": qc_result, "qc_note": qc_note, "restock": bool(restock) and qc_result == QcResult.PASS}
     return transition(rma, status, machine=RMA, actor=actor, actor_kind=actor_kind, changes=changes, note=note)

@@ -7,7 +7,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ..errors import DomainError
 from ..models import Customer, Direction, Message, Order, Store, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
@@ -107,9 +109,7 @@ def add_internal_note(ticket: Ticket, body: str, *, actor) -> Message:
     ensure_member(actor, ticket.store_id)
     html = clean_html(body)
     if not preview(html).strip():
-        from ..errors import DomainError
-
-        raise DomainError("A note needs some text.")
+        raise DomainError(_("A note needs some text."))
     now = timezone.now()
     with transaction.atomic():
         message = Message.objects.create(
@@ -162,12 +162,7 @@ def receive_message(
                 last_message_at=received_at, last_activity_at=received_at, last_message_preview=preview(html, 200)
             )
             ticket.refresh_from_db()
-            if ticket.status in {
-                TicketStatus.WAITING_CUSTOMER,
-                TicketStatus.WAITING_WAREHOUSE,
-                TicketStatus.WAITING_APPROVAL,
-                TicketStatus.RESOLVED,
-            }:
+            if TICKET.allows(ticket.status, TicketStatus.OPEN, ActorKind.BUYER) and ticket.status != TicketStatus.NEW:
                 change_status(ticket, TicketStatus.OPEN, actor=None, actor_kind=ActorKind.BUYER, note="new message")
     except IntegrityError:
         # A concurrent delivery of the same message won the unique key.

@@ -6,9 +6,12 @@ from decimal import Decimal
 
 from django import template
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 from ..money import Money
+from ..sanitize import clean_html
 from ..selectors.sla import sla_clock
+from ..states import TICKET_UNSOLVED
 
 register = template.Library()
 
@@ -26,9 +29,15 @@ def money(value, currency: str | None = None) -> str:
 @register.simple_tag
 def sla(ticket, now=None):
     """The resolution clock of an unsolved ticket (None when solved or without a target)."""
-    if ticket.status in ("resolved", "closed"):
+    if ticket.status not in TICKET_UNSOLVED:
         return None
     return sla_clock(ticket.resolution_due_at, ticket.created_at, now or timezone.now())
+
+
+@register.filter(name="clean_html")
+def clean_html_filter(html: str) -> str:
+    """Message HTML, sanitized again as it is shown: stored rows are not trusted blindly."""
+    return mark_safe(clean_html(html or ""))  # noqa: S308  (nh3 output, allow-listed tags only)
 
 
 PLATFORM_LETTERS = {"shopify": "S", "amazon": "a", "ebay": "e", "email": "@"}

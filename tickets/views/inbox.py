@@ -9,8 +9,6 @@ from ..api.filters import TicketFilter
 from ..models import Store, Ticket
 from ..selectors import inbox
 
-LIST_FILTERS = ("store", "platform", "status", "type", "reason", "assignee", "tag", "language", "priority")
-
 
 @login_required
 @require_GET
@@ -24,7 +22,7 @@ def inbox_page(request):
     rows, next_cursor = inbox.page(tickets_qs, after=request.GET.get("after"))
     params = request.GET.copy()
     params.pop("after", None)
-    filtered = any(request.GET.get(name) for name in (*LIST_FILTERS, "q"))
+    filtered = any(request.GET.get(name) for name in (*TicketFilter.base_filters, "q"))
     context = {
         "view": view,
         "views": inbox.view_counts(request.user),

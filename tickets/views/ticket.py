@@ -41,20 +41,12 @@ def _context(request, ticket, **extra):
 @login_required
 @require_GET
 def ticket_detail(request, number: int):
-    ticket = _ticket(request, number)
-    ticket = (
-        type(ticket)
-        .objects.select_related("store", "customer", "order", "assignee", "team")
-        .prefetch_related("tags", "order__lines")
-        .get(pk=ticket.pk)
-    )
+    ticket = ticket_page.load(_ticket(request, number))
     context = _context(
         request,
         ticket,
         thread=ticket_page.thread(ticket),
         previous=ticket_page.previous_tickets(ticket, request.user),
-        refunds=ticket.refunds.order_by("created_at"),
-        rmas=ticket.rmas.order_by("created_at"),
     )
     return render(request, "tickets/ticket.html", context)
 
