@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests import factories
+from tests.transitions import assert_moved_and_recorded, audit_events_for
 from tickets.errors import IllegalTransition, NotFound, PermissionDenied, SelfApprovalForbidden
 from tickets.models import AuditEvent, Refund
 from tickets.services.refunds import transition_refund
@@ -39,10 +40,6 @@ def refund_in(status: str, store, requested_by, amount: str = "30.00", **fields)
 
 def row(obj) -> dict:
     return type(obj).objects.filter(pk=obj.pk).values().get()
-
-
-def audit_events_for(obj):
-    return AuditEvent.objects.filter(object_type=obj._meta.model_name, object_id=obj.pk)
 
 
 # Who makes each move a user may make: the permission rules pick a different person per move.
@@ -78,21 +75,17 @@ def test_allowed_refund_move_changes_status_stamps_and_writes_one_audit_event(
 
     transition_refund(refund, target, actor=actor, actor_kind=None if kind == USER else kind)
 
-    refund.refresh_from_db()
-    assert refund.status == target
-    assert refund.status_changed_at >= started
-    if stamp := REFUND.stamps.get(target):
-        assert getattr(refund, stamp) == refund.status_changed_at
-    assert AuditEvent.objects.count() == events_before + 1
-    event = audit_events_for(refund).get()
-    assert event.action == "refund.status_changed"
-    assert event.actor == actor
-    assert event.actor_kind == kind
-    assert event.object_type == "refund"
-    assert event.ticket_id == refund.ticket_id
-    assert event.store_id == shopify_store.pk
-    assert event.before["status"] == source
-    assert event.after["status"] == target
+    assert_moved_and_recorded(
+        refund,
+        machine=REFUND,
+        source=source,
+        target=target,
+        actor=actor,
+        kind=kind,
+        store=shopify_store,
+        started=started,
+        events_before=events_before,
+    )
 
 
 def test_supervisor_approving_a_pending_refund_is_recorded_as_approver(supervisor, requester, shopify_store):

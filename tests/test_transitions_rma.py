@@ -4,6 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.transitions import assert_moved_and_recorded, audit_events_for
 from tickets.errors import DomainError, IllegalTransition, NotFound, PermissionDenied
 from tickets.models import AuditEvent, QcResult, ReturnAuthorization
 from tickets.services.rma import transition_rma
@@ -25,10 +26,6 @@ def row(obj) -> dict:
     return type(obj).objects.filter(pk=obj.pk).values().get()
 
 
-def audit_events_for(obj):
-    return AuditEvent.objects.filter(object_type=obj._meta.model_name, object_id=obj.pk)
-
-
 # --- every allowed move ------------------------------------------------------------------------
 
 ALLOWED = [
@@ -48,21 +45,17 @@ def test_allowed_rma_move_changes_status_stamps_and_writes_one_audit_event(sourc
 
     transition_rma(rma, target, actor=actor, actor_kind=None if kind == USER else kind, **qc)
 
-    rma.refresh_from_db()
-    assert rma.status == target
-    assert rma.status_changed_at >= started
-    if stamp := RMA.stamps.get(target):
-        assert getattr(rma, stamp) == rma.status_changed_at
-    assert AuditEvent.objects.count() == events_before + 1
-    event = audit_events_for(rma).get()
-    assert event.action == "rma.status_changed"
-    assert event.actor == actor
-    assert event.actor_kind == kind
-    assert event.object_type == "returnauthorization"
-    assert event.ticket_id == rma.ticket_id
-    assert event.store_id == shopify_store.pk
-    assert event.before["status"] == source
-    assert event.after["status"] == target
+    assert_moved_and_recorded(
+        rma,
+        machine=RMA,
+        source=source,
+        target=target,
+        actor=actor,
+        kind=kind,
+        store=shopify_store,
+        started=started,
+        events_before=events_before,
+    )
 
 
 def test_inspection_records_the_qc_result_note_and_restock(agent, shopify_store):

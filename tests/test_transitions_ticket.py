@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.transitions import assert_moved_and_recorded, audit_events_for
 from tickets.errors import IllegalTransition, NotFound, PermissionDenied
 from tickets.models import AuditEvent, Direction, Message, Ticket
 from tickets.services.tickets import (
@@ -40,10 +41,6 @@ def row(obj) -> dict:
     return type(obj).objects.filter(pk=obj.pk).values().get()
 
 
-def audit_events_for(obj):
-    return AuditEvent.objects.filter(object_type=obj._meta.model_name, object_id=obj.pk)
-
-
 # --- every allowed move ------------------------------------------------------------------------
 
 ALLOWED = [
@@ -64,21 +61,17 @@ def test_allowed_ticket_move_changes_status_stamps_and_writes_one_audit_event(
 
     change_status(ticket, target, actor=actor, actor_kind=None if kind == USER else kind)
 
-    ticket.refresh_from_db()
-    assert ticket.status == target
-    assert ticket.status_changed_at >= started
-    if stamp := TICKET.stamps.get(target):
-        assert getattr(ticket, stamp) == ticket.status_changed_at
-    assert AuditEvent.objects.count() == events_before + 1
-    event = audit_events_for(ticket).get()
-    assert event.action == "ticket.status_changed"
-    assert event.actor == actor
-    assert event.actor_kind == kind
-    assert event.object_type == "ticket"
-    assert event.ticket_id == ticket.pk
-    assert event.store_id == shopify_store.pk
-    assert event.before["status"] == source
-    assert event.after["status"] == target
+    assert_moved_and_recorded(
+        ticket,
+        machine=TICKET,
+        source=source,
+        target=target,
+        actor=actor,
+        kind=kind,
+        store=shopify_store,
+        started=started,
+        events_before=events_before,
+    )
 
 
 def test_change_status_updates_the_callers_object_in_place(agent, shopify_store):

@@ -237,3 +237,9 @@ def test_message_html_is_sanitized_again_when_shown(client, agent, shopify_ticke
     )
     content = login(client, agent).get(reverse("ticket", args=[shopify_ticket.number])).content.decode()
     assert "onerror" not in content and "<script>alert(2)" not in content and "hi" in content
+
+
+def test_pages_carry_a_strict_content_security_policy(client, agent):
+    policy = login(client, agent).get(reverse("inbox"))["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy

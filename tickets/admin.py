@@ -24,7 +24,9 @@ class StoreScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class ReadOnlyAdmin(StoreScopedAdmin):
+class NoEditing:
+    """Shown, never added, changed or deleted from the admin."""
+
     def has_add_permission(self, request, obj=None):
         return False
 
@@ -35,17 +37,12 @@ class ReadOnlyAdmin(StoreScopedAdmin):
         return False
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyAdmin(NoEditing, StoreScopedAdmin):
+    pass
+
+
+class ReadOnlyInline(NoEditing, admin.TabularInline):
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StoreOrGlobalAdmin(StoreScopedAdmin):

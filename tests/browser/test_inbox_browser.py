@@ -56,3 +56,15 @@ def test_switching_to_chinese_translates_the_interface(page, agent, tickets):
     page.wait_for_load_state("load")
     page.locator("html[lang=zh-hans]").wait_for()
     assert page.get_by_role("button", name="退出登录").count() == 1
+
+
+def test_pages_run_under_a_strict_content_security_policy(page, agent, tickets):
+    violations = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and violations.append(message.text))
+    log_in(page, agent.username, factories.PASSWORD)
+    page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/tickets/**")
+    page.get_by_role("button", name="Assign to me").click()
+    page.locator("#ticket-header .toast, .toast").first.wait_for()
+    assert violations == []
