@@ -43,7 +43,7 @@ from ..sanitize import preview, text_to_html
 from ..services import audit, sequences
 from ..services.refunds import transition_refund, within_approval_limit
 from ..services.rma import transition_rma
-from ..services.tickets import add_internal_note, assign, change_status, create_ticket, receive_message
+from ..services.tickets import NOTE_SILENCE, add_internal_note, assign, change_status, create_ticket, receive_message
 from ..states import ActorKind, RefundStatus, RmaStatus, TicketStatus
 from .cast import PASSWORD, STAFF, STORES, TAGS
 from .conversations import LanguagePack, packs
@@ -425,7 +425,7 @@ class _TicketWriter:
         elif status in (T.RESOLVED, T.CLOSED):
             change_status(ticket, T.RESOLVED, actor=self.handler)
             if status == T.CLOSED:
-                change_status(ticket, T.CLOSED, note="no reply after resolution", **SYSTEM)
+                change_status(ticket, T.CLOSED, note=NOTE_SILENCE, **SYSTEM)
 
     # --- RMA --------------------------------------------------------------------------------------
     def open_rma(self, ticket: Ticket) -> ReturnAuthorization:

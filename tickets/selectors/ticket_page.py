@@ -32,6 +32,7 @@ class ThreadItem:
     message: Message | None = None
     event: AuditEvent | None = None
     text: str = ""
+    note: str = ""
 
 
 def _status(object_type: str, value: str | None) -> str:
@@ -84,7 +85,9 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
     assignees = {e.after.get("assignee") for e in events if e.action == "ticket.assigned"} - {None}
     names = {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.filter(pk__in=assignees)}
     items = [ThreadItem(m.created_at, message=m) for m in messages]
-    items += [ThreadItem(e.created_at, event=e, text=describe(e, names)) for e in events]
+    items += [
+        ThreadItem(e.created_at, event=e, text=describe(e, names), note=_(e.note) if e.note else "") for e in events
+    ]
     return sorted(items, key=lambda item: item.at)
 
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..errors import DomainError
 from ..models import Customer, Direction, Message, Order, Store, Ticket
@@ -19,6 +20,9 @@ from . import audit, sequences
 from .transitions import transition
 
 CHANGE = "tickets.change_ticket"
+# Notes the system writes into the audit trail; stored in English, shown translated.
+NOTE_NEW_MESSAGE = gettext_noop("new message")
+NOTE_SILENCE = gettext_noop("no reply after resolution")
 
 
 def create_ticket(
@@ -163,7 +167,7 @@ def receive_message(
             )
             ticket.refresh_from_db()
             if TICKET.allows(ticket.status, TicketStatus.OPEN, ActorKind.BUYER) and ticket.status != TicketStatus.NEW:
-                change_status(ticket, TicketStatus.OPEN, actor=None, actor_kind=ActorKind.BUYER, note="new message")
+                change_status(ticket, TicketStatus.OPEN, actor=None, actor_kind=ActorKind.BUYER, note=NOTE_NEW_MESSAGE)
     except IntegrityError:
         # A concurrent delivery of the same message won the unique key.
         return Message.objects.get(
@@ -178,8 +182,6 @@ def close_silent_resolved(*, now: datetime | None = None) -> int:
     cutoff = now - timedelta(hours=settings.AUTO_CLOSE_RESOLVED_AFTER_HOURS)
     closed = 0
     for ticket in Ticket.objects.filter(status=TicketStatus.RESOLVED, resolved_at__lte=cutoff).order_by("pk")[:500]:
-        change_status(
-            ticket, TicketStatus.CLOSED, actor=None, actor_kind=ActorKind.SYSTEM, note="no reply after resolution"
-        )
+        change_status(ticket, TicketStatus.CLOSED, actor=None, actor_kind=ActorKind.SYSTEM, note=NOTE_SILENCE)
         closed += 1
     return closed
