@@ -243,3 +243,15 @@ def test_pages_carry_a_strict_content_security_policy(client, agent):
     policy = login(client, agent).get(reverse("inbox"))["Content-Security-Policy"]
     assert "script-src 'self';" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_load_more_with_htmx_returns_only_the_next_rows(client, agent, shopify_store):
+    now = timezone.now()
+    for i in range(52):
+        factories.TicketFactory(store=shopify_store, last_activity_at=now - timedelta(minutes=i))
+    first = login(client, agent).get(reverse("inbox"), {"view": "all"})
+    response = client.get(
+        reverse("inbox"), {"view": "all", "after": first.context["next_cursor"]}, HTTP_HX_REQUEST="true"
+    )
+    content = response.content.decode()
+    assert "<html" not in content and content.count('class="ticket-row') == 2

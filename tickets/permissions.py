@@ -26,12 +26,9 @@ def can(user, perm: str) -> bool:
     return user is not None and user.has_perm(perm)
 
 
-def access_ticket(user, number: int, *, for_update: bool = False) -> Ticket:
-    """The ticket with this number, if the user may see it."""
-    queryset = Ticket.objects.visible_to(user)
-    if for_update:
-        queryset = queryset.select_for_update()
+def access_ticket(user, number: int) -> Ticket:
+    """The ticket with this number, if the user may see it. Services lock it when they write."""
     try:
-        return queryset.get(number=number)
+        return Ticket.objects.visible_to(user).get(number=number)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None

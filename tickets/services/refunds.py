@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ..errors import PermissionDenied, SelfApprovalForbidden
+from ..locks import lock
 from ..models import Refund, StoreMembership
 from ..permissions import can, require
 from ..states import REFUND, ActorKind, RefundStatus
@@ -32,7 +33,7 @@ def transition_refund(
     with transaction.atomic():
         # Decide on the stored row, locked, not on the caller's copy: a stale copy would pick the
         # wrong rule below (e.g. the within-limit self-approval for a refund that is now pending).
-        current = Refund.objects.select_for_update().get(pk=refund.pk)
+        current = lock(Refund, refund.pk)
         if kind == ActorKind.USER:
             if (
                 status in (RefundStatus.APPROVED, RefundStatus.REJECTED)

@@ -2,13 +2,13 @@
 
 from django.db import transaction
 
-from ..models import Sequence
+from ..locks import lock_sequence
 
 
 def next_value(name: str, *, start: int = 1000) -> int:
+    """The next number of the named counter; the first is ``start + 1``."""
     with transaction.atomic():
-        Sequence.objects.get_or_create(name=name, defaults={"value": start})
-        seq = Sequence.objects.select_for_update().get(name=name)
-        seq.value += 1
+        seq = lock_sequence(name)
+        seq.value = max(seq.value, start) + 1
         seq.save(update_fields=["value"])
         return seq.value

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..errors import DomainError
+from ..locks import lock
 from ..models import Customer, Direction, Message, Order, Store, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
@@ -88,7 +89,7 @@ def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) ->
     if assignee is not None:
         ensure_member(assignee, ticket.store_id)
     with transaction.atomic():
-        locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        locked = lock(Ticket, ticket.pk)
         before = locked.assignee_id
         if before == (assignee.pk if assignee else None):
             return ticket

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import IllegalTransition
+from ..locks import lock
 from ..permissions import ensure_member
 from ..states import ActorKind, Machine
 from . import audit
@@ -39,7 +40,7 @@ def transition(
     model = type(obj)
     changes = dict(changes or {})
     with transaction.atomic():
-        locked = model._default_manager.select_for_update().get(pk=obj.pk)
+        locked = lock(model, obj.pk)
         if kind == ActorKind.USER:  # a user's move needs a user, and one of this store
             ensure_member(actor, locked.store_id)
         source = locked.status
