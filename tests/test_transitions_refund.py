@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tests import factories
-from tests.transitions import assert_moved_and_recorded, audit_events_for
+from tests.transitions import assert_moved_and_recorded, audit_events_for, row
 from tickets.errors import IllegalTransition, NotFound, PermissionDenied, SelfApprovalForbidden
 from tickets.models import AuditEvent, Refund
 from tickets.services.refunds import transition_refund
@@ -36,10 +36,6 @@ def refund_in(status: str, store, requested_by, amount: str = "30.00", **fields)
     return factories.RefundFactory(
         ticket=ticket, status=status, requested_by=requested_by, amount=Decimal(amount), **fields
     )
-
-
-def row(obj) -> dict:
-    return type(obj).objects.filter(pk=obj.pk).values().get()
 
 
 # Who makes each move a user may make: the permission rules pick a different person per move.

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.transitions import assert_moved_and_recorded, audit_events_for
+from tests.transitions import assert_moved_and_recorded, audit_events_for, row
 from tickets.errors import DomainError, IllegalTransition, NotFound, PermissionDenied
 from tickets.models import AuditEvent, QcResult, ReturnAuthorization
 from tickets.services.rma import transition_rma
@@ -20,10 +20,6 @@ def rma_in(status: str, store, **fields) -> ReturnAuthorization:
     if status in (M.INSPECTED, M.CLOSED):
         fields.setdefault("qc_result", QcResult.PASS)
     return factories.RmaFactory(ticket=factories.TicketFactory(store=store), status=status, **fields)
-
-
-def row(obj) -> dict:
-    return type(obj).objects.filter(pk=obj.pk).values().get()
 
 
 # --- every allowed move ------------------------------------------------------------------------

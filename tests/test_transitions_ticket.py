@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.transitions import assert_moved_and_recorded, audit_events_for
+from tests.transitions import assert_moved_and_recorded, audit_events_for, row
 from tickets.errors import IllegalTransition, NotFound, PermissionDenied
 from tickets.models import AuditEvent, Direction, Message, Ticket
 from tickets.services.tickets import (
@@ -35,10 +35,6 @@ def ticket_in(status: str, store, **fields) -> Ticket:
     if status == T.CLOSED:
         fields.setdefault("closed_at", now - timedelta(minutes=30))
     return factories.TicketFactory(store=store, status=status, **fields)
-
-
-def row(obj) -> dict:
-    return type(obj).objects.filter(pk=obj.pk).values().get()
 
 
 # --- every allowed move ------------------------------------------------------------------------

@@ -8,6 +8,11 @@ from tickets.models import AuditEvent
 from tickets.states import Machine
 
 
+def row(obj) -> dict:
+    """The object's row as stored, to compare before and after a refused move."""
+    return type(obj).objects.filter(pk=obj.pk).values().get()
+
+
 def audit_events_for(obj):
     return AuditEvent.objects.filter(object_type=obj._meta.model_name, object_id=obj.pk)
 
