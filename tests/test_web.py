@@ -255,3 +255,9 @@ def test_load_more_with_htmx_returns_only_the_next_rows(client, agent, shopify_s
     )
     content = response.content.decode()
     assert "<html" not in content and content.count('class="ticket-row') == 2
+
+
+def test_inbox_filter_form_keeps_the_chosen_values(client, agent, shopify_ticket):
+    content = login(client, agent).get(reverse("inbox"), {"view": "all", "status": "open", "priority": "high"}).content
+    assert b'<option value="open" selected>' in content and b'<option value="high" selected>' in content
+    assert b'<option value="new" selected>' not in content

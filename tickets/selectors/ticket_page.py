@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from ..errors import MoneyError
+from ..errors import MoneyError, NotFound
 from ..models import AuditEvent, Message, Refund, ReturnAuthorization, Ticket
 from ..money import Money
 from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
@@ -91,18 +91,22 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
     return sorted(items, key=lambda item: item.at)
 
 
-def load(ticket: Ticket) -> Ticket:
-    """The ticket with everything its page shows, in a fixed number of queries."""
-    return (
-        Ticket.objects.select_related("store", "customer", "order", "assignee", "team")
+def load(user, number: int) -> Ticket:
+    """The ticket with everything its page shows, if the user may see it (else NotFound)."""
+    visible = (
+        Ticket.objects.visible_to(user)
+        .select_related("store", "customer", "order", "assignee", "team")
         .prefetch_related(
             "tags",
             "order__lines",
             Prefetch("refunds", queryset=Refund.objects.order_by("created_at")),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),
         )
-        .get(pk=ticket.pk)
     )
+    try:
+        return visible.get(number=number)
+    except Ticket.DoesNotExist:
+        raise NotFound() from None
 
 
 def status_choices_for_agent(ticket: Ticket) -> list[str]:

@@ -17,9 +17,9 @@ from ..selectors import ticket_page
 from ..services import tickets as ticket_service
 
 
-def _ticket(request, number: int):
+def _ticket(request, number: int, *, find=access_ticket):
     try:
-        return access_ticket(request.user, number)
+        return find(request.user, number)
     except NotFound:
         raise Http404 from None
 
@@ -41,7 +41,7 @@ def _context(request, ticket, **extra):
 @login_required
 @require_GET
 def ticket_detail(request, number: int):
-    ticket = ticket_page.load(_ticket(request, number))
+    ticket = _ticket(request, number, find=ticket_page.load)
     context = _context(
         request,
         ticket,
@@ -64,50 +64,62 @@ def _answer(request, ticket, *, ok: str, error: DomainError | None):
         if error is None:
             response["HX-Trigger"] = json.dumps({"toast": ok})  # ASCII-escaped: headers are Latin-1
         return response
-    if error:
-        if error.http_status == 403:
-            raise PermissionDenied(error.message)
-        messages.error(request, error.message)
-    else:
-        messages.success(request, ok)
+    _flash(request, ok=ok, error=error)
     return redirect("ticket", number=ticket.number)
+
+
+def _flash(request, *, ok: str, error: DomainError | None) -> None:
+    """A refusal of the role is a 403 page; any other error or a success is a message."""
+    if error is None:
+        messages.success(request, ok)
+        return
+    if error.http_status == 403:
+        raise PermissionDenied(error.message) from error
+    messages.error(request, error.message)
+
+
+def _act(request, number: int, action, ok) -> object:
+    """Run one service call on the ticket and answer with the outcome."""
+    ticket = _ticket(request, number)
+    try:
+        action(ticket)
+    except DomainError as exc:
+        return _answer(request, ticket, ok="", error=exc)
+    return _answer(request, ticket, ok=ok(ticket), error=None)
 
 
 @login_required
 @require_POST
 def change_status(request, number: int):
-    ticket = _ticket(request, number)
-    try:
-        ticket_service.change_status(ticket, request.POST.get("status", ""), actor=request.user)
-    except DomainError as exc:
-        return _answer(request, ticket, ok="", error=exc)
-    return _answer(
-        request, ticket, ok=_("Status changed to %(status)s.") % {"status": ticket.get_status_display()}, error=None
+    return _act(
+        request,
+        number,
+        lambda ticket: ticket_service.change_status(ticket, request.POST.get("status", ""), actor=request.user),
+        lambda ticket: _("Status changed to %(status)s.") % {"status": ticket.get_status_display()},
     )
 
 
 @login_required
 @require_POST
 def assign(request, number: int):
-    ticket = _ticket(request, number)
     assignee = request.user if request.POST.get("assignee") == "me" else None
-    try:
-        ticket_service.assign(ticket, assignee, actor=request.user)
-    except DomainError as exc:
-        return _answer(request, ticket, ok="", error=exc)
-    return _answer(request, ticket, ok=_("Assigned to you.") if assignee else _("Unassigned."), error=None)
+    return _act(
+        request,
+        number,
+        lambda ticket: ticket_service.assign(ticket, assignee, actor=request.user),
+        lambda ticket: _("Assigned to you.") if assignee else _("Unassigned."),
+    )
 
 
 @login_required
 @require_POST
 def add_note(request, number: int):
+    """The note joins the thread, so the page is reloaded rather than a partial swapped."""
     ticket = _ticket(request, number)
     try:
         ticket_service.add_internal_note(ticket, request.POST.get("body", ""), actor=request.user)
     except DomainError as exc:
-        if exc.http_status == 403:
-            raise PermissionDenied(exc.message) from exc
-        messages.error(request, exc.message)
+        _flash(request, ok="", error=exc)
     else:
-        messages.success(request, _("Note added."))
+        _flash(request, ok=_("Note added."), error=None)
     return redirect("ticket", number=ticket.number)
