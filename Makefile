@@ -15,6 +15,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 ## make run: install, migrate, load the demo data, start web + worker + beat.
+# Plain http://127.0.0.1 with debug off, so the product's own error pages show (README: Configuration).
+# The other local commands need the switch too: without it the settings ask for a production key.
+run test messages bench: export AFTERSALES_LOCAL_HTTP = 1
 run: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_demo
@@ -23,7 +26,8 @@ run: $(VENV)/.installed
 	@echo "  Log in with one of the demo logins above (password: aftersales-demo)."
 	@echo "  Health: http://127.0.0.1:$(PORT)/healthz   API docs: http://127.0.0.1:$(PORT)/api/docs/"
 	@echo ""
-	$(BIN)/honcho start -f Procfile 2>&1 || true
+	@# bin/supervise.py is honcho; no shell in between, so SIGTERM to make reaches it (see its docstring).
+	$(BIN)/python bin/supervise.py
 
 ## make test: lint, then the whole suite (PostgreSQL/Redis/Chromium tests run where they exist).
 test: $(VENV)/.installed

@@ -1,8 +1,11 @@
 """The Celery app: configuration from Django settings, queues and the beat schedule."""
 
+import logging
 import os
+from datetime import UTC, datetime
 
 from celery import Celery
+from celery.beat import BeatLazyFunc
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
@@ -11,7 +14,8 @@ app = Celery("aftersales")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Queues of DESIGN.md §6; a worker started without -Q consumes all of them.
+# Queues of DESIGN.md §6; a worker started without -Q consumes all of them. /healthz watches each.
+QUEUES = ("default", "sync", "triage", "outbox", "reports")
 app.conf.task_routes = {
     "integrations.sync_*": {"queue": "sync"},
     "integrations.drain_outbox": {"queue": "outbox"},
@@ -24,13 +28,44 @@ app.conf.beat_schedule = {
         "task": "tickets.close_silent_resolved_tickets",
         "schedule": crontab(minute="*/15"),
     },
+    "expire-unshipped-returns": {
+        "task": "tickets.expire_unshipped_returns",
+        "schedule": crontab(minute=20, hour="*/6"),
+    },
 }
+
+# Beat's own liveness is a heartbeat its scheduler writes on every tick (integrations/heartbeat.py).
+app.conf.beat_scheduler = "integrations.heartbeat:HeartbeatScheduler"
+
+
+def canary_sent_at() -> str:
+    """Evaluated by beat at each send, so the canary carries the moment it left."""
+    return datetime.now(UTC).isoformat()
+
+
+@app.on_after_configure.connect
+def _schedule_canaries(sender, **kwargs) -> None:
+    # Read when the configuration is, not at import: Django's settings may not be loaded yet.
+    from django.conf import settings
+
+    from integrations.heartbeat import CANARY_TASK
+
+    for queue in QUEUES:
+        sender.conf.beat_schedule[f"canary-{queue}"] = {
+            "task": CANARY_TASK,
+            "schedule": settings.CANARY_SECONDS,
+            "args": (queue, BeatLazyFunc(canary_sent_at)),
+            # A canary stuck behind a backlog older than the staleness would only say "ok" late.
+            "options": {"queue": queue, "expires": settings.QUEUE_STALE_SECONDS},
+        }
 
 
 def _install_heartbeat() -> None:
-    from integrations.heartbeat import HeartbeatStep
+    from integrations.heartbeat import CANARY_CHATTY_LOGGERS, HeartbeatStep, QuietCanaries
 
     app.steps["worker"].add(HeartbeatStep)
+    for name in CANARY_CHATTY_LOGGERS:
+        logging.getLogger(name).addFilter(QuietCanaries())
 
 
 _install_heartbeat()

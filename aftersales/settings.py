@@ -2,7 +2,9 @@
 
 With nothing set, Aftersales runs on the embedded default: SQLite and a Celery broker on the
 filesystem, both under ``var/``. ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
-``DJANGO_DEBUG=0`` plus ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS`` switch to production.
+Production is the default: it needs ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``, and debug is off
+unless ``DJANGO_DEBUG=1``. ``AFTERSALES_LOCAL_HTTP=1`` (``make run`` sets it) serves plain HTTP on this
+machine instead, still without debug; ``check --deploy`` fails on it, on SQLite and on the filesystem broker.
 """
 
 import os
@@ -48,19 +50,31 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-# --- The three production switches -------------------------------------------------------------
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# --- The production switches -------------------------------------------------------------------
+# Debug pages show code, settings and the URL list: only when asked for.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Plain HTTP on this machine (make run): no HTTPS redirect, no secure-only cookies, no HSTS, local host
+# names, a development key; the product's own error pages still, as debug stays off. Debug implies it
+# unless it is set to 0; `check --deploy` fails on it (aftersales/checks.py).
+LOCAL_HTTP = env_bool("AFTERSALES_LOCAL_HTTP", DEBUG)
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0.")
-    SECRET_KEY = "dev-only-key-not-for-production-8c1f0a6e2b7d4e59a3c6b1d0f2e8a7c4"
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else [])
+    if not LOCAL_HTTP:
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set (50 or more random characters). To try Aftersales on this "
+            "machine over plain HTTP instead, set AFTERSALES_LOCAL_HTTP=1 (make run does)."
+        )
+    # The prefix makes Django's own deploy check (security.W009) call it insecure as well.
+    SECRET_KEY = "django-insecure-dev-only-key-8c1f0a6e2b7d4e59a3c6b1d0f2e8a7c4"
+ALLOWED_HOSTS = env_list(
+    "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if LOCAL_HTTP else []
+)
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- Where the embedded default keeps its files ------------------------------------------------
+# Importing the settings creates nothing: the folders in use are made when Django starts
+# (aftersales/apps.py), so `check` or a read-only image never writes here.
 VAR_DIR = Path(env("AFTERSALES_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -72,11 +86,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "aftersales.apps.AftersalesConfig",
     "tickets",
     "integrations",
 ]
@@ -115,10 +130,12 @@ TEMPLATES = [
 ]
 
 # --- Database ----------------------------------------------------------------------------------
-DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aftersales.sqlite3'}"
+# The URL holds the password: it stays out of the settings (lowercase is not a setting), and
+# DEFAULT_EXCEPTION_REPORTER_FILTER below hides it wherever else it shows.
+_database_url = env("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'aftersales.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        DATABASE_URL,
+        _database_url,
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -181,7 +198,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(VAR_DIR / "staticfiles")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# In production whitenoise serves what collectstatic wrote to STATIC_ROOT. Locally, with debug off,
+# it serves the source folders as they change, so make run needs no collectstatic.
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH = LOCAL_HTTP or DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -191,35 +210,55 @@ MEDIA_ROOT = Path(env("AFTERSALES_MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# --- Security (check --deploy is clean when DJANGO_DEBUG=0) ------------------------------------
+# --- Security (check --deploy is clean with the production switches, PostgreSQL and Redis) -----
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_AGE_SECONDS", 60 * 60 * 12)
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not LOCAL_HTTP)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
-if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+SESSION_COOKIE_SECURE = not LOCAL_HTTP
+CSRF_COOKIE_SECURE = not LOCAL_HTTP
+# No script reads the CSRF cookie: pages hand HTMX the token (base.html's hx-headers), forms carry it.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if LOCAL_HTTP else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not LOCAL_HTTP
+SECURE_HSTS_PRELOAD = not LOCAL_HTTP
+# Behind the TLS proxy: trust its X-Forwarded-Proto, and take the client address from the
+# X-Forwarded-For entry the nearest of TLS_PROXY_COUNT proxies appended (aftersales/security.py).
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+TLS_PROXY_COUNT = env_int("DJANGO_TLS_PROXY_COUNT", 1)
+if TLS_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("DJANGO_TLS_PROXY_COUNT must be at least 1.")
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+AXES_CLIENT_IP_CALLABLE = "aftersales.security.client_ip_address"
+# Service URLs carry passwords under names Django's own filter shows (DATABASE_URL in the
+# environment, REDIS_URL, CELERY_BROKER_URL, the cache's LOCATION): hide them on debug pages and in mails.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "aftersales.security.SecretsHidingFilter"
 
 # --- REST API ----------------------------------------------------------------------------------
+# API tokens (django-rest-knox) are stored as a SHA-512 digest and stop working after this TTL.
+API_TOKEN_TTL_HOURS = env_int("AFTERSALES_API_TOKEN_TTL_HOURS", 24 * 30)
+if API_TOKEN_TTL_HOURS < 1:
+    raise ImproperlyConfigured("AFTERSALES_API_TOKEN_TTL_HOURS must be at least 1.")
+REST_KNOX = {"TOKEN_TTL": timedelta(hours=API_TOKEN_TTL_HOURS), "AUTH_HEADER_PREFIX": "Token"}
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "tickets.api.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
-    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["tickets.api.filters.ContractFilterBackend"],
+    # JSON only: the schema promises JSON, and /api/docs/ is the page for people.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "tickets.api.schema.ContractAutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "tickets.api.pagination.IdCursor",
     "EXCEPTION_HANDLER": "tickets.api.errors.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/min"},
+    # POST /api/auth/token/ per client address; the API fuzz run raises it for its own server only.
+    "DEFAULT_THROTTLE_RATES": {"token": env("AFTERSALES_API_TOKEN_RATE", "20/min")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aftersales API",
@@ -237,11 +276,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ------------------------------------------------------------------------------------
+# Redis hands an unacknowledged (acks_late) message to another worker after this many seconds,
+# so every task's time limit, and any countdown, stays below it.
+BROKER_VISIBILITY_TIMEOUT = env_int("AFTERSALES_BROKER_VISIBILITY_TIMEOUT", 3600)
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    # acks_late tasks are redelivered after this; no countdown may exceed it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -250,8 +291,6 @@ else:
         "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
-    for folder in ("queue", "control"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ACKS_LATE = True
@@ -264,6 +303,27 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # The worker writes a heartbeat this often; /healthz calls a worker dead after STALE seconds.
 WORKER_HEARTBEAT_SECONDS = env_int("AFTERSALES_WORKER_HEARTBEAT_SECONDS", 10)
 WORKER_STALE_SECONDS = env_int("AFTERSALES_WORKER_STALE_SECONDS", 60)
+# Every task is killed before its message could be handed out a second time; the soft limit
+# comes first so the task can log and give up cleanly. Tasks may set shorter limits of their own.
+CELERY_TASK_TIME_LIMIT = env_int("AFTERSALES_TASK_TIME_LIMIT", min(600, BROKER_VISIBILITY_TIMEOUT // 2))
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - max(1, CELERY_TASK_TIME_LIMIT // 10)
+if not 1 < CELERY_TASK_TIME_LIMIT < BROKER_VISIBILITY_TIMEOUT:
+    raise ImproperlyConfigured(
+        "AFTERSALES_TASK_TIME_LIMIT must be above 1 and below AFTERSALES_BROKER_VISIBILITY_TIMEOUT "
+        f"({BROKER_VISIBILITY_TIMEOUT} s), or a slow task is handed to a second worker while it runs."
+    )
+# Beat sends a canary task to each queue this often; /healthz calls a queue stalled when no canary
+# ran on it for QUEUE_STALE_SECONDS, and beat dead when its scheduler has not ticked for BEAT_STALE.
+CANARY_SECONDS = env_int("AFTERSALES_CANARY_SECONDS", 15)
+QUEUE_STALE_SECONDS = env_int("AFTERSALES_QUEUE_STALE_SECONDS", 60)
+BEAT_HEARTBEAT_SECONDS = env_int("AFTERSALES_BEAT_HEARTBEAT_SECONDS", 5)
+BEAT_STALE_SECONDS = env_int("AFTERSALES_BEAT_STALE_SECONDS", 60)
+if not 0 < CANARY_SECONDS < QUEUE_STALE_SECONDS:
+    raise ImproperlyConfigured("AFTERSALES_CANARY_SECONDS must be above 0 and below AFTERSALES_QUEUE_STALE_SECONDS.")
+if not 0 < BEAT_HEARTBEAT_SECONDS < BEAT_STALE_SECONDS:
+    raise ImproperlyConfigured(
+        "AFTERSALES_BEAT_HEARTBEAT_SECONDS must be above 0 and below AFTERSALES_BEAT_STALE_SECONDS."
+    )
 
 # --- Domain settings ---------------------------------------------------------------------------
 # A resolved ticket with no word from the buyer for this long is closed by the system.

@@ -1,4 +1,5 @@
-"""What platforms sent (kept so nothing is lost and failures can be replayed) and worker liveness."""
+"""What platforms sent (kept so nothing is lost and failures can be replayed), and the heartbeats of
+workers, beat and each queue that /healthz reads."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -51,6 +52,46 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = _("worker heartbeat")
         verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.hostname} @ {self.beat_at:%H:%M:%S}"
+
+
+class QueueHeartbeat(models.Model):
+    """The last canary that ran on a queue: when beat sent it and when a worker ran it.
+
+    A live worker process says nothing about a queue nobody consumes; this row does. The gap
+    between sent and ran is the queue's lag at that moment.
+    """
+
+    queue = models.CharField(max_length=64, unique=True)
+    sent_at = models.DateTimeField()
+    ran_at = models.DateTimeField()
+    worker = models.CharField(max_length=191, blank=True)
+
+    class Meta:
+        verbose_name = _("queue heartbeat")
+        verbose_name_plural = _("queue heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.queue} @ {self.ran_at:%H:%M:%S}"
+
+    @property
+    def lag_seconds(self) -> float:
+        return (self.ran_at - self.sent_at).total_seconds()
+
+
+class BeatHeartbeat(models.Model):
+    """Celery beat's scheduler writes its row every few seconds while it ticks; /healthz reads the newest."""
+
+    hostname = models.CharField(max_length=191, unique=True)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("beat heartbeat")
+        verbose_name_plural = _("beat heartbeats")
 
     def __str__(self) -> str:
         return f"{self.hostname} @ {self.beat_at:%H:%M:%S}"

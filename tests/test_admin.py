@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests import factories
+from tests import factories, idor
+from tickets import models as m
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +144,199 @@ def test_rules_of_another_store_are_hidden_and_global_rules_read_only(client, su
     assert client.post(reverse("admin:tickets_rule_delete", args=[everywhere.pk]), {"post": "yes"}).status_code == 403
     assert Rule.objects.filter(pk=everywhere.pk).exists()
     assert client.get(reverse("admin:tickets_rule_change", args=[mine.pk])).status_code == 200
+
+
+# --- list filters and approval limits (issue 10, item 11) ------------------------------------------
+
+OTHER_STORE = "Store-B-Secret-Name"
+
+
+@pytest.fixture
+def all_roles_staff(shopify_store):
+    """A staff member of the Shopify store holding every role: every changelist any role opens."""
+    user = User.objects.create_user("allroles", password=factories.PASSWORD, is_staff=True)
+    user.groups.add(*(factories.role_group(role) for role in idor.ROLES))
+    m.StoreMembership.objects.create(store=shopify_store, user=user)
+    return User.objects.get(pk=user.pk)
+
+
+@pytest.fixture
+def other_store():
+    store = factories.StoreFactory(name=OTHER_STORE)
+    factories.RefundFactory(ticket=factories.TicketFactory(store=store))
+    return store
+
+
+@pytest.mark.parametrize(
+    "model",
+    [pytest.param(model, id=model._meta.label_lower) for model in admin.site._registry],
+)
+def test_no_admin_list_filter_names_another_store(client, model, all_roles_staff, other_store, shopify_store):
+    factories.RefundFactory(ticket=factories.TicketFactory(store=shopify_store))
+    client.force_login(all_roles_staff)
+    opts = model._meta
+    response = client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    if response.status_code == 403:
+        pytest.skip("no role opens this list")
+    assert response.status_code == 200
+    assert OTHER_STORE not in response.content.decode()
+    sidebar = response.context["cl"].filter_specs
+    choices = [str(choice["display"]) for spec in sidebar for choice in spec.choices(response.context["cl"])]
+    assert not [choice for choice in choices if OTHER_STORE in choice]
+
+
+def test_the_store_filter_still_offers_ones_own_stores(client, all_roles_staff, other_store, ebay_store):
+    m.StoreMembership.objects.create(store=ebay_store, user=all_roles_staff)  # a filter of one choice is hidden
+    client.force_login(all_roles_staff)
+    response = client.get(reverse("admin:tickets_ticket_changelist"))
+    sidebar = response.content.decode().split('id="changelist-filter"')[1]
+    assert "Acme Shopify" in sidebar and "Acme eBay DE" in sidebar and OTHER_STORE not in sidebar
+
+
+@pytest.fixture
+def store_admin_and_agent(shopify_store):
+    """An Admin of the Shopify store (staff) and an agent there whose limit is 100."""
+    manager = factories.user_with_role("manager", factories.ADMIN, stores=[shopify_store])
+    User.objects.filter(pk=manager.pk).update(is_staff=True)
+    agent = factories.user_with_role("limited", factories.AGENT, stores=[shopify_store], approval_limit="100")
+    return User.objects.get(pk=manager.pk), m.StoreMembership.objects.get(user=agent, store=shopify_store)
+
+
+def _membership_post(client, membership, limit):
+    url = reverse("admin:tickets_storemembership_change", args=[membership.pk])
+    data = {"store": membership.store_id, "user": membership.user_id, "refund_approval_limit": limit, "_save": "Save"}
+    return client.post(url, data)
+
+
+def test_editing_an_approval_limit_in_the_admin_writes_one_audit_event(client, store_admin_and_agent):
+    manager, membership = store_admin_and_agent
+    client.force_login(manager)
+
+    response = _membership_post(client, membership, "250.50")
+
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.refund_approval_limit == Decimal("250.50")
+    event = m.AuditEvent.objects.get(action="membership.approval_limit_changed")
+    assert (event.actor, event.object_type, event.object_id, event.store_id) == (
+        manager,
+        "storemembership",
+        membership.pk,
+        membership.store_id,
+    )
+    assert event.before == {"refund_approval_limit": "100.00", "currency": "USD"}
+    assert event.after == {"refund_approval_limit": "250.50", "currency": "USD"}
+
+
+def test_saving_a_membership_without_changing_its_limit_writes_no_audit_event(client, store_admin_and_agent):
+    manager, membership = store_admin_and_agent
+    client.force_login(manager)
+
+    assert _membership_post(client, membership, "100.00").status_code == 302
+
+    assert not m.AuditEvent.objects.filter(action="membership.approval_limit_changed").exists()
+
+
+def test_editing_a_limit_in_the_stores_member_list_writes_one_audit_event(client, store_admin_and_agent):
+    manager, membership = store_admin_and_agent
+    client.force_login(manager)
+    url = reverse("admin:tickets_store_change", args=[membership.store_id])
+    data = _change_form_data(client.get(url))
+    row = next(key for key, value in data.items() if key.endswith("-id") and value == str(membership.pk))
+    data[row.replace("-id", "-refund_approval_limit")] = ""  # no limit any more
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    membership.refresh_from_db()
+    assert membership.refund_approval_limit is None
+    event = m.AuditEvent.objects.get(action="membership.approval_limit_changed")
+    assert (event.before["refund_approval_limit"], event.after["refund_approval_limit"]) == ("100.00", None)
+
+
+@pytest.mark.parametrize(("currency", "limit"), [("USD", "12.345"), ("JPY", "1000.5"), ("USD", "-1")])
+def test_an_invalid_approval_limit_is_refused_beside_the_field(client, store_admin_and_agent, currency, limit):
+    manager, membership = store_admin_and_agent
+    m.Store.objects.filter(pk=membership.store_id).update(currency=currency)
+    client.force_login(manager)
+
+    response = _membership_post(client, membership, limit)
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["refund_approval_limit"]
+    membership.refresh_from_db()
+    assert membership.refund_approval_limit == Decimal("100")
+    assert not m.AuditEvent.objects.exists()
+
+
+def test_nobody_sets_their_own_approval_limit_in_the_admin(client, store_admin_and_agent):
+    manager, _ = store_admin_and_agent
+    own = m.StoreMembership.objects.get(user=manager)
+    client.force_login(manager)
+
+    response = _membership_post(client, own, "99999")
+
+    assert response.status_code == 200
+    assert "own" in str(response.context["adminform"].form.errors["refund_approval_limit"])
+    own.refresh_from_db()
+    assert own.refund_approval_limit is None
+
+
+def test_a_store_admin_cannot_open_a_user_of_another_store_only(client, store_admin, other_store):
+    outsider = factories.user_with_role("elsewhere", factories.AGENT, stores=[other_store])
+    newcomer = User.objects.create_user("newcomer")  # of no store yet: to be made a member
+    client.force_login(store_admin)
+
+    listing = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    response = client.get(reverse("admin:auth_user_change", args=[outsider.pk]), follow=True)
+
+    assert "elsewhere" not in listing and "newcomer" in listing
+    assert response.redirect_chain[-1][0] == reverse("admin:index")
+    assert client.get(reverse("admin:auth_user_password_change", args=[outsider.pk])).status_code == 404
+    assert client.get(reverse("admin:auth_user_change", args=[newcomer.pk])).status_code == 200
+
+
+def test_a_store_admin_cannot_add_a_user_of_another_store_by_posting_their_id(client, store_admin, other_store):
+    outsider = factories.user_with_role("elsewhere", factories.AGENT, stores=[other_store])
+    store = m.StoreMembership.objects.get(user=store_admin).store
+    client.force_login(store_admin)
+
+    response = client.post(
+        reverse("admin:tickets_storemembership_add"), {"store": store.pk, "user": outsider.pk, "_save": "Save"}
+    )
+
+    assert response.status_code == 200 and response.context["adminform"].form.errors["user"]
+    assert not m.StoreMembership.objects.filter(user=outsider, store=store).exists()
+
+
+def test_editing_a_team_keeps_the_members_the_editor_cannot_see(client, supervisor, other_store):
+    outsider = factories.user_with_role("elsewhere", factories.AGENT, stores=[other_store])
+    team = m.Team.objects.create(name="Returns desk")
+    team.members.add(outsider, supervisor)
+    User.objects.filter(pk=supervisor.pk).update(is_staff=True)
+    client.force_login(User.objects.get(pk=supervisor.pk))
+    url = reverse("admin:tickets_team_change", args=[team.pk])
+
+    page = client.get(url).content.decode()
+    response = client.post(url, {"name": "Returns desk", "members": [], "_save": "Save"})
+
+    assert "elsewhere" not in page
+    assert response.status_code == 302
+    assert set(team.members.all()) == {outsider}
+
+
+def _change_form_data(response) -> dict[str, str]:
+    """What the browser would post back unchanged: the main form and every inline formset."""
+    data: dict[str, str] = {"_save": "Save"}
+    forms = [response.context["adminform"].form]
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        data.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        forms.extend(formset.forms)
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else str(getattr(value, "pk", value))
+    return data

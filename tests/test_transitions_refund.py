@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from tests import factories
 from tests.transitions import assert_moved_and_recorded, audit_events_for, row
-from tickets.errors import IllegalTransition, NotFound, PermissionDenied, SelfApprovalForbidden
-from tickets.models import AuditEvent, Refund
+from tickets.errors import IllegalTransition, NotAManualRefund, NotFound, PermissionDenied, SelfApprovalForbidden
+from tickets.models import AuditEvent, Refund, RefundMethod
 from tickets.services.refunds import transition_refund
 from tickets.states import REFUND, ActorKind, RefundStatus
 
@@ -31,8 +31,10 @@ def people(requester, supervisor, agent):
     return {"requester": requester, "supervisor": supervisor, "agent": agent}
 
 
-def refund_in(status: str, store, requested_by, amount: str = "30.00", **fields) -> Refund:
+def refund_in(status: str, store, requested_by, amount: str = "30.00", method=None, **fields) -> Refund:
     ticket = factories.TicketFactory(store=store)
+    if method:
+        fields["method"] = method
     return factories.RefundFactory(
         ticket=ticket, status=status, requested_by=requested_by, amount=Decimal(amount), **fields
     )
@@ -48,7 +50,13 @@ USER_ACTOR = {
     (F.PENDING_APPROVAL, F.REJECTED): "supervisor",
     (F.PENDING_APPROVAL, F.CANCELLED): "requester",
     (F.APPROVED, F.CANCELLED): "requester",
+    # A person executes only a manual refund (PayPal, store credit outside a platform).
+    (F.APPROVED, F.EXECUTING): "requester",
+    (F.EXECUTING, F.SUCCEEDED): "supervisor",
+    (F.EXECUTING, F.FAILED): "supervisor",
+    (F.FAILED, F.EXECUTING): "supervisor",  # a retry is a supervisor's decision
 }
+MANUAL_MOVES = {(F.APPROVED, F.EXECUTING), (F.EXECUTING, F.SUCCEEDED), (F.EXECUTING, F.FAILED)}
 
 ALLOWED = [
     pytest.param(source, target, kind, id=f"{source}->{target}-by-{kind}")
@@ -64,12 +72,20 @@ ALLOWED = [
 def test_allowed_refund_move_changes_status_stamps_and_writes_one_audit_event(
     source, target, kind, people, requester, shopify_store
 ):
-    refund = refund_in(source, shopify_store, requester)
+    manual = kind == USER and (source, target) in MANUAL_MOVES
+    refund = refund_in(source, shopify_store, requester, method=RefundMethod.PAYPAL if manual else None)
     actor = people[USER_ACTOR[(source, target)]] if kind == USER else None
     events_before = AuditEvent.objects.count()
     started = timezone.now()
 
-    transition_refund(refund, target, actor=actor, actor_kind=None if kind == USER else kind)
+    transition_refund(
+        refund,
+        target,
+        actor=actor,
+        actor_kind=None if kind == USER else kind,
+        reference="PAYPAL-7XK",
+        failure_reason="PayPal account closed",
+    )
 
     assert_moved_and_recorded(
         refund,
@@ -106,15 +122,24 @@ def test_supervisor_approving_someone_elses_requested_refund_is_recorded_as_appr
     assert refund.approved_by == supervisor
 
 
-def test_requester_approving_within_their_limit_leaves_no_second_approver(requester, shopify_store):
+def test_requester_approving_within_their_limit_is_recorded_on_the_refund(requester, shopify_store):
     refund = refund_in(F.REQUESTED, shopify_store, requester, amount="50.00")
 
     transition_refund(refund, F.APPROVED, actor=requester)
 
     refund.refresh_from_db()
     assert refund.status == F.APPROVED
-    assert refund.approved_by is None
+    assert (refund.approved_by, refund.self_approved, refund.approval_limit) == (requester, True, Decimal("50"))
     assert audit_events_for(refund).get().actor == requester
+
+
+def test_supervisor_approving_someone_elses_refund_is_not_a_self_approval(supervisor, requester, shopify_store):
+    refund = refund_in(F.PENDING_APPROVAL, shopify_store, requester, amount="80.00")
+
+    transition_refund(refund, F.APPROVED, actor=supervisor)
+
+    refund.refresh_from_db()
+    assert (refund.approved_by, refund.self_approved, refund.approval_limit) == (supervisor, False, None)
 
 
 def test_failed_refund_keeps_the_failure_reason(requester, shopify_store):
@@ -153,10 +178,9 @@ REFUSED = [
     pytest.param(F.REQUESTED, F.SUCCEEDED, SYSTEM, id="requested->succeeded-by-system"),
     pytest.param(F.REQUESTED, F.EXECUTING, SYSTEM, id="requested->executing-by-system"),
     pytest.param(F.PENDING_APPROVAL, F.EXECUTING, SYSTEM, id="pending_approval->executing-by-system"),
-    pytest.param(F.APPROVED, F.EXECUTING, "supervisor", id="approved->executing-by-supervisor"),
-    pytest.param(F.EXECUTING, F.SUCCEEDED, "supervisor", id="executing->succeeded-by-supervisor"),
     pytest.param(F.EXECUTING, F.CANCELLED, SYSTEM, id="executing->cancelled-by-system"),
-    pytest.param(F.FAILED, F.EXECUTING, SYSTEM, id="failed->executing-by-system"),
+    pytest.param(F.SUCCEEDED, F.EXECUTING, SYSTEM, id="succeeded->executing-by-system"),
+    pytest.param(F.FAILED, F.SUCCEEDED, "supervisor", id="failed->succeeded-by-supervisor"),
     pytest.param(F.REJECTED, F.APPROVED, "supervisor", id="rejected->approved-by-supervisor"),
     pytest.param(F.CANCELLED, F.REQUESTED, SYSTEM, id="cancelled->requested-by-system"),
     pytest.param(F.PENDING_APPROVAL, F.APPROVED, RULE, id="pending_approval->approved-by-rule"),
@@ -179,16 +203,68 @@ def test_refused_refund_move_raises_and_changes_nothing(source, target, who, peo
     assert not AuditEvent.objects.exists()
 
 
-def test_user_cannot_move_a_refund_to_executing(supervisor, requester, shopify_store):
-    refund = refund_in(F.APPROVED, shopify_store, requester)
+@pytest.mark.parametrize(
+    ("source", "target"), [(F.APPROVED, F.EXECUTING), (F.EXECUTING, F.SUCCEEDED), (F.EXECUTING, F.FAILED)]
+)
+def test_person_cannot_execute_a_refund_to_the_original_payment(source, target, supervisor, requester, shopify_store):
+    refund = refund_in(source, shopify_store, requester)  # original payment: the platform executes it
+    before = row(refund)
 
-    with pytest.raises(IllegalTransition):
-        transition_refund(refund, F.EXECUTING, actor=supervisor)
+    with pytest.raises(NotAManualRefund):
+        transition_refund(refund, target, actor=supervisor, reference="X-1", failure_reason="no")
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_manual_refund_records_who_paid_it_and_the_reference(supervisor, requester, shopify_store):
+    refund = refund_in(F.APPROVED, shopify_store, requester, method=RefundMethod.STORE_CREDIT)
+
+    transition_refund(refund, F.EXECUTING, actor=requester)
+    transition_refund(refund, F.SUCCEEDED, actor=requester, reference="  GIFT-CARD-0042 ")
 
     refund.refresh_from_db()
-    assert refund.status == F.APPROVED
-    assert refund.executing_at is None
-    assert not audit_events_for(refund).exists()
+    assert (refund.status, refund.executed_by, refund.manual_reference) == (F.SUCCEEDED, requester, "GIFT-CARD-0042")
+    assert audit_events_for(refund).latest("pk").after["manual_reference"] == "GIFT-CARD-0042"
+
+
+def test_manual_refund_needs_a_reference_to_succeed(requester, shopify_store):
+    refund = refund_in(F.EXECUTING, shopify_store, requester, method=RefundMethod.PAYPAL)
+    before = row(refund)
+
+    with pytest.raises(NotAManualRefund):
+        transition_refund(refund, F.SUCCEEDED, actor=requester, reference="   ")
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_cannot_record_someone_elses_manual_refund(agent, requester, shopify_store):
+    refund = refund_in(F.EXECUTING, shopify_store, requester, method=RefundMethod.PAYPAL)
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.SUCCEEDED, actor=agent, reference="PP-1")
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_agent_cannot_retry_a_failed_refund(requester, shopify_store):
+    refund = refund_in(F.FAILED, shopify_store, requester, failure_reason="timeout")
+    before = row(refund)
+
+    with pytest.raises(PermissionDenied):
+        transition_refund(refund, F.EXECUTING, actor=requester)
+
+    assert_refused_without_a_trace(refund, before)
+
+
+def test_retry_keeps_the_same_refund_and_idempotency_key(supervisor, requester, shopify_store):
+    refund = refund_in(F.FAILED, shopify_store, requester, failure_reason="timeout")
+    key = refund.idempotency_key
+
+    transition_refund(refund, F.EXECUTING, actor=supervisor)
+
+    refund.refresh_from_db()
+    assert (refund.status, refund.idempotency_key, Refund.objects.count()) == (F.EXECUTING, key, 1)
 
 
 # --- the four-eyes rule ------------------------------------------------------------------------

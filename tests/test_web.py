@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -261,3 +264,59 @@ def test_inbox_filter_form_keeps_the_chosen_values(client, agent, shopify_ticket
     content = login(client, agent).get(reverse("inbox"), {"view": "all", "status": "open", "priority": "high"}).content
     assert b'<option value="open" selected>' in content and b'<option value="high" selected>' in content
     assert b'<option value="new" selected>' not in content
+
+
+# Error pages: the product's own, translated, never Django's debug page (DEBUG is off here, as
+# under `make run`).
+
+
+def test_a_missing_page_shows_the_products_404_in_chinese(client):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert 'lang="zh-hans"' in content and "未找到" in content
+    assert "URLconf" not in content and "no-such-page" not in content
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_an_unhandled_error_shows_the_products_500_page_in_chinese():
+    response = Client(raise_request_exception=False).get("/fail/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    content = response.content.decode()
+    assert response.status_code == 500
+    assert 'lang="zh-hans"' in content and "出错了" in content
+    assert "RuntimeError" not in content and "a bug" not in content
+
+
+@pytest.mark.urls("tests.error_urls")
+def test_the_500_page_is_in_english_by_default():
+    response = Client(raise_request_exception=False).get("/fail/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_a_stale_form_shows_the_products_403_page_in_chinese(agent):
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post(
+        reverse("login"), {"username": agent.username, "password": factories.PASSWORD}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert 'lang="zh-hans"' in content and "表单已过期" in content
+    assert "CSRF verification failed" not in content
+
+
+def test_htmx_posts_carry_the_token_from_the_page_so_the_cookie_can_be_http_only(agent, shopify_ticket):
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(agent)
+    page = csrf_client.get(reverse("ticket", args=[shopify_ticket.number]))
+    assert page.cookies["csrftoken"]["httponly"] is True
+    headers = json.loads(re.search(r"hx-headers='([^']+)'", page.content.decode()).group(1))
+    response = csrf_client.post(
+        reverse("ticket-status", args=[shopify_ticket.number]),
+        {"status": "open"},
+        HTTP_HX_REQUEST="true",
+        HTTP_X_CSRFTOKEN=headers["X-CSRFToken"],
+    )
+    assert response.status_code == 200
+    shopify_ticket.refresh_from_db()
+    assert shopify_ticket.status == "open"

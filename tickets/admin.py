@@ -1,14 +1,68 @@
 """Admin pages: settings (stores, members, rules, macros, SLA) are edited here; the work itself
 (tickets, messages, RMAs, refunds, orders) is read-only, because its changes must go through the
-services that check transitions and write the audit trail. Non-superusers see only their stores."""
+services that check transitions and write the audit trail. Non-superusers see only their stores:
+in lists, in the choices of forms and in the list filters' sidebar."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.auth.models import User
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db.models import Model, QuerySet
 
-from . import admin_users  # noqa: F401  (registers the user admin)
+from . import admin_users  # (also registers the user admin)
 from . import models as m
+from .errors import DomainError
+from .services import memberships
 
 
-class StoreScopedAdmin(admin.ModelAdmin):
+def is_scoped(model: type[Model]) -> bool:
+    """Whether the rows of ``model`` belong to stores (users: through their memberships)."""
+    return model is User or hasattr(model._default_manager.get_queryset(), "visible_to")
+
+
+def visible_choices(model: type[Model], user) -> QuerySet | None:
+    """The rows of ``model`` a form or filter may offer to ``user``; None when the model belongs
+    to no store (tags, roles) and every row may be offered."""
+    if not is_scoped(model):
+        return None
+    if model is User:
+        return admin_users.visible_users(user)
+    return model._default_manager.get_queryset().visible_to(user)
+
+
+class VisibleRelatedFieldListFilter(admin.RelatedFieldListFilter):
+    """Filter by a related store, rule or user, offering only those the user may see: the plain
+    filter lists every row of the related table, other stores' names included."""
+
+    def field_choices(self, field, request, model_admin):
+        related = visible_choices(field.related_model, request.user)
+        if related is None:
+            return super().field_choices(field, request, model_admin)
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        if ordering:
+            related = related.order_by(*ordering)
+        return [(obj.pk, str(obj)) for obj in related]
+
+
+class ScopedChoicesMixin:
+    """Select boxes and autocompletes accept only rows the user may see: a hidden id posted by
+    hand is refused like a missing one."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        queryset = visible_choices(db_field.related_model, request.user)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        queryset = visible_choices(db_field.related_model, request.user)
+        if queryset is not None:
+            kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class StoreScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     """Lists and forms of staff who are not superusers show only their stores' rows."""
 
     list_per_page = 50
@@ -17,11 +71,20 @@ class StoreScopedAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return self.model._default_manager.get_queryset().visible_to(request.user)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        queryset = db_field.related_model._default_manager.get_queryset()
-        if hasattr(queryset, "visible_to"):
-            kwargs["queryset"] = queryset.visible_to(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def get_list_filter(self, request):
+        return [self._scoped_filter(item) for item in super().get_list_filter(request)]
+
+    def _scoped_filter(self, item):
+        """A filter on a relation gets the scoped choices; a new ``list_filter`` entry needs no care."""
+        if not isinstance(item, str):
+            return item
+        try:
+            field = get_fields_from_path(self.model, item)[-1]
+        except FieldDoesNotExist:
+            return item
+        if field.is_relation and is_scoped(field.related_model):
+            return (item, VisibleRelatedFieldListFilter)
+        return item
 
 
 class NoEditing:
@@ -41,7 +104,7 @@ class ReadOnlyAdmin(NoEditing, StoreScopedAdmin):
     pass
 
 
-class ReadOnlyInline(NoEditing, admin.TabularInline):
+class ReadOnlyInline(NoEditing, ScopedChoicesMixin, admin.TabularInline):
     extra = 0
 
 
@@ -67,10 +130,70 @@ class StoreOrGlobalAdmin(StoreScopedAdmin):
 # --- settings: editable ----------------------------------------------------------------------------
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipForm(forms.ModelForm):
+    """Refuses, beside the field, an approval limit the service would refuse (more decimals than
+    the store's currency, below zero, one's own): nothing is saved then."""
+
+    actor = None  # the signed-in user; set per request by the admin below
+
+    def clean(self):
+        cleaned = super().clean()
+        if "refund_approval_limit" not in self.changed_data:
+            return cleaned
+        store = cleaned.get("store") or _related(self.instance, "store")
+        user = cleaned.get("user") or _related(self.instance, "user")
+        if store is None:
+            return cleaned  # the store field shows its own error
+        try:
+            memberships.check_approval_limit(
+                store=store,
+                user_id=user.pk if user else None,
+                limit=cleaned.get("refund_approval_limit"),
+                actor=self.actor,
+            )
+        except DomainError as exc:
+            self.add_error("refund_approval_limit", exc.message)
+        return cleaned
+
+
+def _related(instance: Model, name: str):
+    try:
+        return getattr(instance, name)
+    except ObjectDoesNotExist:
+        return None
+
+
+def _with_actor(form_class: type[forms.ModelForm], request) -> type[forms.ModelForm]:
+    return type(form_class.__name__, (form_class,), {"actor": request.user})
+
+
+def save_membership(request, membership: m.StoreMembership) -> None:
+    """Save the membership with the limit it had, then change the limit through the service,
+    which checks it and writes the audit event with the limit before and after."""
+    wanted = membership.refund_approval_limit
+    if membership._state.adding:
+        membership.refund_approval_limit = None
+    else:
+        membership.refund_approval_limit = (
+            m.StoreMembership.objects.filter(pk=membership.pk).values_list("refund_approval_limit", flat=True).get()
+        )
+    membership.save()
+    try:
+        memberships.set_approval_limit(membership, wanted, actor=request.user)
+    except DomainError as exc:  # the form checked it; only a store one is not a member of is left
+        messages.error(request, exc.message)
+
+
+class MembershipInline(ScopedChoicesMixin, admin.TabularInline):
     model = m.StoreMembership
+    form = MembershipForm
     extra = 0
     autocomplete_fields = ["user"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _with_actor(formset.form, request)
+        return formset
 
 
 @admin.register(m.Store)
@@ -80,6 +203,15 @@ class StoreAdmin(StoreScopedAdmin):
     search_fields = ["name", "marketplace"]
     inlines = [MembershipInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not m.StoreMembership:
+            return super().save_formset(request, form, formset, change)
+        for membership in formset.save(commit=False):
+            save_membership(request, membership)
+        for membership in formset.deleted_objects:
+            membership.delete()
+        formset.save_m2m()
+
 
 @admin.register(m.StoreMembership)
 class StoreMembershipAdmin(StoreScopedAdmin):
@@ -87,13 +219,31 @@ class StoreMembershipAdmin(StoreScopedAdmin):
     list_filter = ["store"]
     search_fields = ["user__username", "store__name"]
     autocomplete_fields = ["user"]
+    form = MembershipForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        return _with_actor(super().get_form(request, obj, **kwargs), request)
+
+    def save_model(self, request, obj, form, change):
+        save_membership(request, obj)
 
 
 @admin.register(m.Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    """Teams are shared by every store; their member list offers only the users one may see."""
+
     list_display = ["name"]
     search_fields = ["name"]
     filter_horizontal = ["members"]
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only the users the editor may see; members they cannot see stay.
+        hidden = []
+        if change:
+            hidden = list(form.instance.members.exclude(pk__in=admin_users.visible_users(request.user).values("pk")))
+        super().save_related(request, form, formsets, change)
+        if hidden:
+            form.instance.members.add(*hidden)
 
 
 @admin.register(m.Tag)
@@ -101,7 +251,7 @@ class TagAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-class MacroVariantInline(admin.StackedInline):
+class MacroVariantInline(ScopedChoicesMixin, admin.StackedInline):
     model = m.MacroVariant
     extra = 1
 

@@ -49,3 +49,20 @@ class MoneyError(DomainError):
 class CurrencyMismatch(MoneyError):
     code = "currency_mismatch"
     default_message = _("Amounts in different currencies cannot be combined.")
+
+
+class RefundExceedsRefundable(DomainError):
+    """Approving would commit more than the order has left to refund."""
+
+    code = "refund_exceeds_refundable"
+    http_status = 409
+    default_message = _("This refund is more than what is left to refund on the order.")
+
+
+class NotAManualRefund(DomainError):
+    code = "not_a_manual_refund"
+    http_status = 409
+    default_message = _(
+        "Only a PayPal or store-credit refund made outside the platform is recorded by a person; "
+        "refunds to the original payment are executed on the platform."
+    )

@@ -16,6 +16,25 @@ def lock(model: type[M], pk: object) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
+def lock_if_free(model: type[M], pk: object, **conditions: object) -> M | None:
+    """The row locked, or None when another transaction holds it or it no longer matches
+    ``conditions`` (SELECT … FOR UPDATE SKIP LOCKED): for sweeps that must not stall on one row."""
+    return model._default_manager.select_for_update(skip_locked=True).filter(pk=pk, **conditions).first()
+
+
+def lock_refund_with_order(refund_pk: object):
+    """A refund and its order, locked in the house order: the order row first, then the refund.
+
+    Every refund move takes the order's lock, so two refunds of one order are decided one after
+    the other and what is left to refund is read while nobody else can commit more.
+    """
+    from .models import Order, Refund
+
+    order_id = Refund._default_manager.filter(pk=refund_pk).values_list("order_id", flat=True).get()
+    order = lock(Order, order_id)
+    return order, lock(Refund, refund_pk)
+
+
 def lock_sequence(name: str):
     from .models import Sequence
 

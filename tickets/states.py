@@ -40,6 +40,8 @@ class RmaStatus(models.TextChoices):
     INSPECTED = "inspected", _("Inspected")
     CLOSED = "closed", _("Closed")
     REJECTED = "rejected", _("Rejected")
+    EXPIRED = "expired", _("Expired")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class RefundStatus(models.TextChoices):
@@ -57,6 +59,9 @@ U, B, R, S = ActorKind.USER, ActorKind.BUYER, ActorKind.RULE, ActorKind.SYSTEM
 PEOPLE_AND_AUTOMATION = frozenset({U, R, S})
 ANYONE = frozenset({U, B, R, S})
 SYSTEM_ONLY = frozenset({S})
+AUTOMATION = frozenset({R, S})
+BUYER_OR_AGENT = frozenset({U, B})
+USER_OR_SYSTEM = frozenset({U, S})
 
 
 @dataclass(frozen=True)
@@ -118,14 +123,27 @@ RMA = Machine(
     initial=M.REQUESTED,
     transitions=_table(
         {
-            M.REQUESTED: {M.AUTHORIZED: PEOPLE_AND_AUTOMATION, M.REJECTED: PEOPLE_AND_AUTOMATION},
-            # The parcel may reach the warehouse before any carrier scan reaches us.
-            M.AUTHORIZED: {M.IN_TRANSIT: PEOPLE_AND_AUTOMATION, M.RECEIVED: PEOPLE_AND_AUTOMATION},
-            M.IN_TRANSIT: {M.RECEIVED: PEOPLE_AND_AUTOMATION},
+            M.REQUESTED: {
+                M.AUTHORIZED: PEOPLE_AND_AUTOMATION,
+                M.REJECTED: PEOPLE_AND_AUTOMATION,
+                M.CANCELLED: BUYER_OR_AGENT,
+            },
+            # The parcel may reach the warehouse before any carrier scan reaches us. An authorized
+            # return whose parcel never ships expires after the store's return window.
+            M.AUTHORIZED: {
+                M.IN_TRANSIT: PEOPLE_AND_AUTOMATION,
+                M.RECEIVED: PEOPLE_AND_AUTOMATION,
+                M.EXPIRED: AUTOMATION,
+                M.CANCELLED: BUYER_OR_AGENT,
+            },
+            # Cancelling is possible until the parcel is received.
+            M.IN_TRANSIT: {M.RECEIVED: PEOPLE_AND_AUTOMATION, M.CANCELLED: BUYER_OR_AGENT},
             M.RECEIVED: {M.INSPECTED: frozenset({U})},  # a person records the QC result
             M.INSPECTED: {M.CLOSED: PEOPLE_AND_AUTOMATION},
             M.CLOSED: {},
             M.REJECTED: {},
+            M.EXPIRED: {},
+            M.CANCELLED: {},
         }
     ),
     stamps=MappingProxyType(
@@ -135,6 +153,8 @@ RMA = Machine(
             M.INSPECTED: "inspected_at",
             M.CLOSED: "closed_at",
             M.REJECTED: "closed_at",
+            M.EXPIRED: "closed_at",
+            M.CANCELLED: "closed_at",
         }
     ),
 )
@@ -149,17 +169,21 @@ REFUND = Machine(
                 F.PENDING_APPROVAL: PEOPLE_AND_AUTOMATION,
                 F.APPROVED: PEOPLE_AND_AUTOMATION,  # within the requester's approval limit
                 F.REJECTED: frozenset({U}),
-                F.CANCELLED: frozenset({U, S}),
+                F.CANCELLED: USER_OR_SYSTEM,
             },
             F.PENDING_APPROVAL: {
                 F.APPROVED: frozenset({U}),  # a supervisor other than the requester
                 F.REJECTED: frozenset({U}),
-                F.CANCELLED: frozenset({U, S}),
+                F.CANCELLED: USER_OR_SYSTEM,
             },
-            F.APPROVED: {F.EXECUTING: SYSTEM_ONLY, F.CANCELLED: frozenset({U, S})},
-            F.EXECUTING: {F.SUCCEEDED: SYSTEM_ONLY, F.FAILED: SYSTEM_ONLY},
+            # The outbox executes on the platform; a person only for a manual method (PayPal or
+            # store credit outside a platform), recording the reference of what they did.
+            F.APPROVED: {F.EXECUTING: USER_OR_SYSTEM, F.CANCELLED: USER_OR_SYSTEM},
+            F.EXECUTING: {F.SUCCEEDED: USER_OR_SYSTEM, F.FAILED: USER_OR_SYSTEM},
             F.SUCCEEDED: {},
-            F.FAILED: {},
+            # A retry of the same refund with the same idempotency key (a supervisor, or the
+            # outbox within its attempts); what is left to refund is checked again.
+            F.FAILED: {F.EXECUTING: USER_OR_SYSTEM},
             F.REJECTED: {},
             F.CANCELLED: {},
         }
@@ -176,6 +200,10 @@ REFUND = Machine(
     ),
 )
 
+# Refund methods that happen outside a platform: a person executes them and records a reference.
+MANUAL_REFUND_METHODS = frozenset({"paypal", "store_credit"})
+# RMA states that end the return.
+RMA_FINAL = frozenset({M.CLOSED, M.REJECTED, M.EXPIRED, M.CANCELLED})
 # Refund states whose amount counts against what the order has left to refund.
 REFUND_COMMITTED = frozenset({F.APPROVED, F.EXECUTING, F.SUCCEEDED})
 # Ticket states an agent still has to act on.

@@ -2,9 +2,14 @@
 
 from celery import shared_task
 
-from .services import tickets
+from .services import rma, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
 def close_silent_resolved_tickets() -> int:
     return tickets.close_silent_resolved()
+
+
+@shared_task(name="tickets.expire_unshipped_returns", acks_late=True)
+def expire_unshipped_returns() -> int:
+    return rma.expire_unshipped()

@@ -1,46 +1,140 @@
-"""Token and session authentication, and who may read at all."""
+"""Token and session authentication, and who may read at all. Tokens are django-rest-knox's:
+stored as a digest, expiring after AFTERSALES_API_TOKEN_TTL_HOURS, revocable by logging out."""
 
 from __future__ import annotations
 
+import hashlib
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.http import HttpRequest
-from rest_framework.authtoken.models import Token
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from tests import factories
 from tickets.models import StoreMembership
 
 TOKEN_URL = "/api/auth/token/"
+LOGOUT_URL = "/api/auth/logout/"
+
+
+def issue(client, username="agent_a") -> str:
+    response = client.post(TOKEN_URL, {"username": username, "password": factories.PASSWORD}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["token"]
+
+
+def with_token(token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    return client
 
 
 def test_token_is_issued_for_good_credentials(anon, agent):
-    response = anon.post(TOKEN_URL, {"username": "agent_a", "password": factories.PASSWORD}, format="json")
+    body = anon.post(TOKEN_URL, {"username": "agent_a", "password": factories.PASSWORD}, format="json").json()
+    assert set(body) == {"token", "expiry"}
+    assert AuthToken.objects.get().user == agent
+
+
+def test_token_is_issued_for_a_form_body_too(anon, agent):
+    body = urlencode({"username": "agent_a", "password": factories.PASSWORD})  # as `curl -d` sends it
+    response = anon.generic("POST", TOKEN_URL, body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 200
-    assert response.json() == {"token": Token.objects.get(user=agent).key}
 
 
-def test_bad_password_gets_400_and_no_token(anon, agent):
+def test_token_row_does_not_hold_the_token_in_clear_text(anon, agent):
+    token = issue(anon)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {AuthToken._meta.db_table}")
+        [row] = cursor.fetchall()
+    assert not any(token in str(column) for column in row)
+    assert AuthToken.objects.get().digest == hashlib.sha512(token.encode()).hexdigest()
+
+
+def test_token_expires_after_the_configured_ttl(anon, agent):
+    before = timezone.now()
+    body = {"username": "agent_a", "password": factories.PASSWORD}
+    expiry = parse_datetime(anon.post(TOKEN_URL, body, format="json").json()["expiry"])
+    ttl = timedelta(hours=settings.API_TOKEN_TTL_HOURS)
+    assert before + ttl <= expiry <= timezone.now() + ttl
+    assert AuthToken.objects.get().expiry == expiry
+
+
+def test_expired_token_gets_401_with_the_error_shape(anon, agent):
+    token = issue(anon)
+    AuthToken.objects.update(expiry=timezone.now() - timedelta(seconds=1))
+    response = with_token(token).get("/api/tickets/")
+    assert response.status_code == 401
+    assert response.json() == {"code": "authentication_failed", "detail": "Invalid token."}
+    assert response["WWW-Authenticate"] == "Token"
+
+
+def test_bad_password_gets_401_and_no_token(anon, agent):
     response = anon.post(TOKEN_URL, {"username": "agent_a", "password": "wrong"}, format="json")
-    assert response.status_code == 400
-    assert "non_field_errors" in response.json()
-    assert not Token.objects.exists()
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+    assert response["WWW-Authenticate"] == "Token"  # a 401 names its scheme
+    assert not AuthToken.objects.exists()
 
 
-def test_missing_credentials_get_400(anon, db):
+def test_inactive_user_gets_no_token(anon, agent):
+    User.objects.filter(pk=agent.pk).update(is_active=False)
+    response = anon.post(TOKEN_URL, {"username": "agent_a", "password": factories.PASSWORD}, format="json")
+    assert response.status_code == 401
+    assert not AuthToken.objects.exists()
+
+
+def test_missing_credentials_get_400_naming_both_fields(anon, db):
     response = anon.post(TOKEN_URL, {}, format="json")
     assert response.status_code == 400
-    assert set(response.json()) == {"username", "password"}
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["fields"]) == {"username", "password"}
+
+
+def test_nul_in_a_username_is_a_400(anon, db):
+    response = anon.post(TOKEN_URL, {"username": "a\x00b", "password": "x"}, format="json")
+    assert response.status_code == 400
+    assert "username" in response.json()["fields"]
+
+
+def test_body_that_is_neither_json_nor_a_form_is_a_415(anon, db):
+    response = anon.generic("POST", TOKEN_URL, "username=a", content_type="text/plain")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
 
 
 def test_token_authenticates_api_requests(anon, agent):
-    token = anon.post(TOKEN_URL, {"username": "agent_a", "password": factories.PASSWORD}).json()["token"]
+    assert with_token(issue(anon)).get("/api/tickets/").status_code == 200
+
+
+def test_logout_revokes_only_that_token(anon, agent):
+    first, second = issue(anon), issue(anon)
+    assert with_token(first).post(LOGOUT_URL).status_code == 204
+    assert with_token(first).get("/api/tickets/").status_code == 401
+    assert with_token(second).get("/api/tickets/").status_code == 200
+
+
+def test_logout_without_a_token_is_401(agent):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-    assert client.get("/api/tickets/").status_code == 200
+    client.force_login(agent)  # a session is not a token: there is nothing to revoke
+    assert client.post(LOGOUT_URL).status_code == 401
 
 
 def test_unknown_token_gets_401(anon, agent):
     anon.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    response = anon.get("/api/tickets/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_token_header_that_is_not_utf8_gets_401_not_500(anon, agent):
+    anon.credentials(HTTP_AUTHORIZATION="Token \xe9\xff")
     assert anon.get("/api/tickets/").status_code == 401
 
 
@@ -48,6 +142,7 @@ def test_anonymous_request_gets_401_with_token_challenge(anon, db):
     response = anon.get("/api/tickets/")
     assert response.status_code == 401
     assert response["WWW-Authenticate"] == "Token"
+    assert response.json()["code"] == "not_authenticated"
 
 
 def test_session_login_authenticates_api_requests(agent):
@@ -62,12 +157,36 @@ def test_token_endpoint_is_throttled(anon, agent):
         anon.post(TOKEN_URL, {"username": f"nobody{i}", "password": "wrong"}, format="json").status_code
         for i in range(21)
     ]
-    assert statuses[:20] == [400] * 20
+    assert statuses[:20] == [401] * 20
     assert statuses[20] == 429
+
+
+def test_throttled_answer_has_the_error_shape(anon, agent):
+    for i in range(20):
+        anon.post(TOKEN_URL, {"username": f"nobody{i}", "password": "wrong"}, format="json")
+    response = anon.post(TOKEN_URL, {"username": "agent_a", "password": factories.PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"
+    assert int(response["Retry-After"]) > 0
+
+
+def test_locked_out_username_gets_429_not_a_token(anon, agent):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        anon.post(TOKEN_URL, {"username": "agent_a", "password": "wrong"}, format="json")
+    response = anon.post(TOKEN_URL, {"username": "agent_a", "password": factories.PASSWORD}, format="json")
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked_out"
+    assert not AuthToken.objects.exists()
 
 
 def test_user_without_role_gets_403(client_for, shopify_store):
     user = User.objects.create_user(username="nobody", password=factories.PASSWORD)
     StoreMembership.objects.create(store=shopify_store, user=user)
     for url in ("/api/stores/", "/api/tickets/", "/api/orders/", "/api/refunds/"):
-        assert client_for(user).get(url).status_code == 403, url
+        response = client_for(user).get(url)
+        assert response.status_code == 403, url
+        assert response.json()["code"] == "permission_denied"
+
+
+def test_rest_framework_plain_tokens_are_gone():
+    assert "rest_framework.authtoken" not in settings.INSTALLED_APPS

@@ -57,8 +57,14 @@ def test_store_filter_takes_several_stores(client_for, supervisor, shopify_store
 
 def test_store_filter_refuses_a_store_the_user_is_not_member_of(client_for, agent, ebay_store):
     response = client_for(agent).get(f"/api/tickets/?store={ebay_store.pk}")
-    assert response.status_code == 400
-    assert "store" in response.json()
+    assert response.status_code == 422
+    assert "store" in response.json()["fields"]
+
+
+def test_foreign_store_filter_reads_like_a_missing_one(client_for, agent, ebay_store):
+    foreign = client_for(agent).get(f"/api/tickets/?store={ebay_store.pk}")
+    missing = client_for(agent).get("/api/tickets/?store=999999")
+    assert (foreign.status_code, foreign.json()["code"]) == (missing.status_code, missing.json()["code"])
 
 
 def test_platform_filter_keeps_only_that_platform(client_for, supervisor, shopify_store, ebay_store):
@@ -112,7 +118,7 @@ def test_tag_filter_keeps_tagged_tickets(client_for, agent, shopify_store):
 def test_invalid_filter_value_is_400_with_message(client_for, agent, query, field):
     response = client_for(agent).get(f"/api/tickets/?{query}")
     assert response.status_code == 400
-    [message] = response.json()[field]
+    [message] = response.json()["fields"][field]
     assert message
 
 

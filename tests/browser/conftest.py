@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +13,7 @@ from tests.conftest import CHROMIUM
 # still plain synchronous code, so Django's async guard is lifted for browser tests only.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+BROWSER_TESTS = Path(__file__).resolve().parent
 CHROMIUM_ARGS = [
     "--headless=new",
     "--no-sandbox",
@@ -22,6 +24,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # Every test here is a browser test, marked or not: `-m "not browser"` (the embedded CI pass)
+    # and the skip where Chromium is absent must not miss one. tryfirst: before -m deselects.
+    for item in items:
+        if item.path.is_relative_to(BROWSER_TESTS):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,9 @@
 """FilterSets for tickets, orders and refunds, shared by the REST API and the web inbox.
 
-Bad values become form errors (``filterset.errors``), never exceptions: the API answers 400,
-the inbox shows them beside the form. Multi-valued filters use ``IN`` rather than ORed
+Bad values become form errors (``filterset.errors``), never exceptions: the inbox shows them
+beside the form; the API has refused malformed values already (400, by the ``query_schema`` of
+each filter, tickets/api/contract.py) and answers what is left (a store that is not yours, a
+currency that is not a tender) with 422. Multi-valued filters use ``IN`` rather than ORed
 equalities and no ``DISTINCT``, so the inbox indexes stay usable.
 """
 
@@ -15,14 +17,39 @@ import django_filters as df
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
 
 from ..errors import MoneyError
 from ..models import Order, Platform, Priority, Refund, Store, Ticket, TicketReason, TicketType
 from ..money import normalize_currency
 from ..states import RefundStatus, TicketStatus
+from .contract import MAX_ID
+from .errors import UnprocessableQuery
 
 ME, NONE = "me", "none"
+
+
+def query_schema(schema: dict[str, Any]):
+    """Give a filter the JSON Schema of one value: the API checks requests and documents it by it."""
+
+    def decorate(cls: type) -> type:
+        cls.query_schema = schema
+        return extend_schema_field(schema)(cls)
+
+    return decorate
+
+
+class ContractFilterBackend(DjangoFilterBackend):
+    """Filters whose values passed the contract but that the FilterSet refuses: 422, not 400."""
+
+    def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> QuerySet:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            raise UnprocessableQuery(filterset.errors)
+        return filterset.qs
 
 
 def visible_stores(request: Any) -> QuerySet[Store]:
@@ -42,11 +69,11 @@ class InFilterMixin:
 
 
 class StoreIdsField(forms.ModelMultipleChoiceField):
-    """Store ids: anything but a plain id is refused before it reaches the database."""
+    """Store ids: anything but a plain id in the column's range is refused before the database."""
 
     def _check_values(self, value):
         for pk in value:
-            if not re.fullmatch(r"[0-9]{1,18}", str(pk)):
+            if not re.fullmatch(r"[0-9]{1,19}", str(pk)) or int(pk) > MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
@@ -87,9 +114,7 @@ class AssigneeField(forms.CharField):
         raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": r"^([0-9]+|me|none)$", "description": 'A user id, "me" (the caller) or "none".'}
-)
+@query_schema({"type": "string", "pattern": r"^([0-9]{1,18}|me|none)$"})
 class AssigneeFilter(df.Filter):
     """Tickets assigned to a user id, to the caller (``me``) or to nobody (``none``)."""
 
@@ -119,7 +144,7 @@ class CurrencyField(forms.CharField):
             raise forms.ValidationError(exc.message, code="invalid") from None
 
 
-@extend_schema_field({"type": "string", "pattern": "^[A-Za-z]{3}$", "description": "ISO 4217 code, e.g. USD."})
+@query_schema({"type": "string", "pattern": "^[A-Za-z]{3}$"})
 class CurrencyFilter(df.CharFilter):
     field_class = CurrencyField
 
@@ -132,9 +157,7 @@ class MonthField(forms.DateField):
         return day.replace(day=1) if day else None
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": r"^\d{4}-\d{2}(-\d{2})?$", "description": "A month: YYYY-MM (or any date in it)."}
-)
+@query_schema({"type": "string", "pattern": r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$"})
 class MonthFilter(df.DateFilter):
     field_class = MonthField
 
@@ -148,8 +171,8 @@ class TicketFilter(df.FilterSet):
     type = df.ChoiceFilter(choices=TicketType.choices, label=_("Type"))
     reason = df.ChoiceFilter(choices=TicketReason.choices, label=_("Reason"))
     assignee = AssigneeFilter(label=_("Assignee"), help_text=_('A user id, "me" or "none" (unassigned).'))
-    tag = df.CharFilter(field_name="tags__name", label=_("Tag"), help_text=_("A tag name."))
-    language = df.CharFilter(label=_("Language"), help_text=_("A language code, e.g. en."))
+    tag = df.CharFilter(field_name="tags__name", label=_("Tag"), help_text=_("A tag name."), max_length=50)
+    language = df.CharFilter(label=_("Language"), help_text=_("A language code, e.g. en."), max_length=16)
     priority = df.ChoiceFilter(choices=Priority.choices, label=_("Priority"))
 
     class Meta:
@@ -159,8 +182,8 @@ class TicketFilter(df.FilterSet):
 
 class OrderFilter(df.FilterSet):
     store = StoreFilter()
-    number = df.CharFilter(label=_("Order number"), help_text=_("Exactly as the platform shows it."))
-    tracking_number = df.CharFilter(label=_("Tracking number"))
+    number = df.CharFilter(label=_("Order number"), help_text=_("Exactly as the platform shows it."), max_length=64)
+    tracking_number = df.CharFilter(label=_("Tracking number"), max_length=64)
 
     class Meta:
         model = Order

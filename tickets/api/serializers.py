@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import Message, Order, OrderLine, Refund, Store, Ticket
@@ -33,13 +35,39 @@ class ReadOnlyModelSerializer(serializers.ModelSerializer):
         return fields
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every refusal of the API has this shape."""
+
+    code = serializers.CharField(
+        help_text=_("Stable machine-readable reason: invalid, not_authenticated, not_found, throttled …")
+    )
+    detail = serializers.CharField(help_text=_("What went wrong, in the caller's language."))
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("With code invalid or unprocessable: the messages for each parameter or field."),
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+# Text without NUL (PostgreSQL refuses it), so the schema says what the server accepts.
+NO_NUL = RegexValidator(r"^[^\x00]*$", message=_("Null characters are not allowed."))
+
+
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    # Django's limit for usernames; a bound on passwords keeps a slow hash from being fed megabytes.
+    # Checked as sent: trimming would turn " " (which the schema allows) into a blank-field 400.
+    username = serializers.CharField(min_length=1, max_length=150, trim_whitespace=False, validators=[NO_NUL])
+    password = serializers.CharField(
+        min_length=1, max_length=4096, style={"input_type": "password"}, trim_whitespace=False, validators=[NO_NUL]
+    )
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True, help_text="Send as `Authorization: Token <token>`.")
+    token = serializers.CharField(read_only=True, help_text=_("Send as `Authorization: Token <token>`."))
+    expiry = serializers.DateTimeField(read_only=True, help_text=_("When the token stops working."))
 
 
 class StoreBriefSerializer(ReadOnlyModelSerializer):
@@ -51,7 +79,18 @@ class StoreBriefSerializer(ReadOnlyModelSerializer):
 class StoreSerializer(ReadOnlyModelSerializer):
     class Meta:
         model = Store
-        fields = ["id", "platform", "name", "marketplace", "region", "currency", "return_window_days", "enabled"]
+        fields = [
+            "id",
+            "platform",
+            "name",
+            "marketplace",
+            "region",
+            "currency",
+            "language",
+            "time_zone",
+            "return_window_days",
+            "enabled",
+        ]
 
 
 class CustomerBriefSerializer(serializers.Serializer):
@@ -179,6 +218,8 @@ class RefundSerializer(ReadOnlyModelSerializer):
             "attribution_month",
             "requested_by",
             "approved_by",
+            "self_approved",
+            "manual_reference",
             "platform_refund_id",
             "created_at",
         ]

@@ -1,14 +1,16 @@
-"""URLs of the REST API: token, the read-only collections, the OpenAPI schema and its docs."""
+"""URLs of the REST API: token and logout, the read-only collections, the OpenAPI schema and its
+docs, and a JSON 404 for every other path under /api/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from . import views
 
 app_name = "api"
 
-router = DefaultRouter()
+# No root view and no format suffixes: the schema lists every operation, and all of them are JSON.
+router = SimpleRouter()
 router.register("stores", views.StoreViewSet, basename="store")
 router.register("tickets", views.TicketViewSet, basename="ticket")
 router.register("orders", views.OrderViewSet, basename="order")
@@ -16,7 +18,10 @@ router.register("refunds", views.RefundViewSet, basename="refund")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
+    # [\s\S], not ".": a path holding a newline must land here too, not on the HTML 404 page.
+    re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),
 ]

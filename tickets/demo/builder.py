@@ -112,7 +112,13 @@ def _stores(created: Counter[str]) -> dict[str, Store]:
             platform=spec.platform,
             marketplace=spec.marketplace,
             name=spec.name,
-            defaults={"region": spec.region, "currency": spec.currency, "return_window_days": spec.return_window_days},
+            defaults={
+                "region": spec.region,
+                "currency": spec.currency,
+                "language": spec.language,
+                "time_zone": spec.time_zone,
+                "return_window_days": spec.return_window_days,
+            },
         )
         created["stores"] += made
         stores[spec.key] = store

@@ -18,6 +18,8 @@ class StoreSpec:
     marketplace: str
     region: str
     currency: str
+    language: str  # the store's default, for buyer-facing text when the buyer's is unknown
+    time_zone: str
     return_window_days: int
     order_count: int  # orders not tied to a ticket are added until the store has this many
     languages: tuple[tuple[str, int], ...]  # buyer language and weight, for buyers without a ticket
@@ -30,6 +32,8 @@ SHOPIFY = StoreSpec(
     marketplace="acme-outdoor.myshopify.com",
     region="US",
     currency="USD",
+    language="en",
+    time_zone="America/New_York",
     return_window_days=30,
     order_count=125,
     languages=(("en", 62), ("es", 12), ("ja", 10), ("zh-hans", 8), ("fr", 5), ("de", 3)),
@@ -41,6 +45,8 @@ AMAZON = StoreSpec(
     marketplace="A1PA6795UKMFR9",
     region="DE",
     currency="EUR",
+    language="de",
+    time_zone="Europe/Berlin",
     return_window_days=30,
     order_count=105,
     languages=(("de", 78), ("fr", 8), ("en", 8), ("es", 6)),
@@ -52,6 +58,8 @@ EBAY = StoreSpec(
     marketplace="EBAY_GB",
     region="GB",
     currency="GBP",
+    language="en",
+    time_zone="Europe/London",
     return_window_days=30,
     order_count=70,
     languages=(("en", 70), ("de", 8), ("fr", 8), ("zh-hans", 8), ("ja", 6)),

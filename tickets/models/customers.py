@@ -50,7 +50,7 @@ class Customer(models.Model):
 
     @property
     def lifetime_spend_money(self) -> Money:
-        return Money(self.lifetime_spend, self.currency)
+        return Money.stored(self.lifetime_spend, self.currency)
 
     @property
     def is_vip(self) -> bool:

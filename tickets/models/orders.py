@@ -66,6 +66,7 @@ class Order(models.Model):
             models.Index(fields=["store", "number"]),
             models.Index(fields=["tracking_number"]),
             models.Index(fields=["customer", "-placed_at"]),
+            models.Index(fields=["store", "-placed_at", "-id"], name="order_api_order"),
         ]
 
     def __str__(self) -> str:
@@ -73,11 +74,11 @@ class Order(models.Model):
 
     @property
     def total(self) -> Money:
-        return Money(self.total_amount, self.currency)
+        return Money.stored(self.total_amount, self.currency)
 
     @property
     def paid(self) -> Money:
-        return Money(self.paid_amount, self.currency)
+        return Money.stored(self.paid_amount, self.currency)
 
 
 class OrderLine(models.Model):
@@ -108,4 +109,4 @@ class OrderLine(models.Model):
 
     @property
     def unit(self) -> Money:
-        return Money(self.unit_price, self.order.currency)
+        return Money.stored(self.unit_price, self.order.currency)

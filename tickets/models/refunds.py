@@ -42,6 +42,16 @@ class Refund(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="approved_refunds"
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    # Approved by the requester alone, within their own limit (which is kept as it stood then):
+    # the refund says so itself, not only the audit trail.
+    self_approved = models.BooleanField(_("self-approved within limit"), default=False)
+    approval_limit = models.DecimalField(_("approver's limit"), max_digits=18, decimal_places=4, null=True, blank=True)
+    # A manual refund (PayPal or store credit outside a platform): who carried it out, and the
+    # reference of the payment they made.
+    executed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="executed_refunds"
+    )
+    manual_reference = models.CharField(_("payment reference"), max_length=128, blank=True)
     executing_at = models.DateTimeField(null=True, blank=True)
     succeeded_at = models.DateTimeField(_("succeeded"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed"), null=True, blank=True)
@@ -67,9 +77,16 @@ class Refund(models.Model):
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_amount_positive"),
             models.CheckConstraint(condition=models.Q(status__in=RefundStatus.values), name="refund_status_valid"),
             models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="refund_currency_iso"),
+            # Nobody approves their own request, except within their own limit, which is recorded.
             models.CheckConstraint(
-                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("requested_by")),
-                name="refund_not_self_approved",
+                condition=models.Q(approved_by__isnull=True)
+                | ~models.Q(approved_by=models.F("requested_by"))
+                | models.Q(self_approved=True, approval_limit__isnull=False, approval_limit__gte=models.F("amount")),
+                name="refund_self_approval_within_limit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(self_approved=False) | models.Q(approved_by=models.F("requested_by")),
+                name="refund_self_approval_names_requester",
             ),
             models.UniqueConstraint(
                 fields=["store", "platform_refund_id"],
@@ -81,6 +98,7 @@ class Refund(models.Model):
             models.Index(fields=["order", "currency", "status"]),
             models.Index(fields=["status", "-created_at"]),
             models.Index(fields=["store", "attribution_month"]),
+            models.Index(fields=["store", "-created_at", "-id"], name="refund_api_order"),
         ]
 
     def __str__(self) -> str:
@@ -88,4 +106,4 @@ class Refund(models.Model):
 
     @property
     def money(self) -> Money:
-        return Money(self.amount, self.currency)
+        return Money.stored(self.amount, self.currency)

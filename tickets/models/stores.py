@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ..validators import validate_currency, validate_time_zone
 from .scoping import StoreScopedQuerySet, member_store_ids, scoped_manager, signed_in
 
 
@@ -30,7 +31,20 @@ class Store(models.Model):
         _("marketplace"), max_length=64, blank=True, help_text=_("Shop domain, marketplace id or site, e.g. EBAY_DE.")
     )
     region = models.CharField(_("region"), max_length=8, blank=True, help_text=_("Country code, e.g. US, DE, JP."))
-    currency = models.CharField(_("base currency"), max_length=3)
+    currency = models.CharField(_("base currency"), max_length=3, validators=[validate_currency])
+    language = models.CharField(
+        _("default language"),
+        max_length=16,
+        default="en",
+        help_text=_("Language of buyer-facing text when the buyer's is unknown, e.g. en, de, ja."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("IANA time zone of the store's business hours, e.g. Europe/Berlin."),
+    )
     return_window_days = models.PositiveSmallIntegerField(_("return window (days)"), default=30)
     enabled = models.BooleanField(_("enabled"), default=True)
     members = models.ManyToManyField(

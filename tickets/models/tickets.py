@@ -60,6 +60,15 @@ class Ticket(models.Model):
         "tickets.Customer", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets"
     )
     order = models.ForeignKey("tickets.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="tickets")
+    # A buyer's message on a closed ticket opens a follow-up linked to it (closed stays closed).
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("follow-up of"),
+    )
     subject = models.CharField(_("subject"), max_length=300)
     type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, default=TicketType.INQUIRY)
     reason = models.CharField(_("reason"), max_length=24, choices=TicketReason.choices, blank=True)

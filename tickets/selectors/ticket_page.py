@@ -43,8 +43,9 @@ def _status(object_type: str, value: str | None) -> str:
 
 
 def _money(values: dict) -> str:
+    # An audit record is history: read like any stored value, rounded rather than refused.
     try:
-        return Money.of(values.get("amount", ""), values.get("currency", "")).format()
+        return Money.stored(values.get("amount", ""), values.get("currency", "")).format()
     except MoneyError:
         return f"{values.get('amount', '')} {values.get('currency', '')}".strip()
 
@@ -95,9 +96,10 @@ def load(user, number: int) -> Ticket:
     """The ticket with everything its page shows, if the user may see it (else NotFound)."""
     visible = (
         Ticket.objects.visible_to(user)
-        .select_related("store", "customer", "order", "assignee", "team")
+        .select_related("store", "customer", "order", "assignee", "team", "follow_up_of")
         .prefetch_related(
             "tags",
+            Prefetch("follow_ups", queryset=Ticket.objects.only("pk", "number", "follow_up_of_id").order_by("pk")),
             "order__lines",
             Prefetch("refunds", queryset=Refund.objects.order_by("created_at")),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),

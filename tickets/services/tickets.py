@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..errors import DomainError
-from ..locks import lock
+from ..locks import lock, lock_if_free
 from ..models import Customer, Direction, Message, Order, Store, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
@@ -39,10 +39,11 @@ def create_ticket(
     order: Order | None = None,
     language: str = "",
     created_at: datetime | None = None,
+    follow_up_of: Ticket | None = None,
 ) -> Ticket:
     if actor is not None:
+        ensure_member(actor, store.pk)  # membership before roles: a foreign store is "not found"
         require(actor, "tickets.add_ticket")
-        ensure_member(actor, store.pk)
     TicketType(type)
     if reason:
         TicketReason(reason)
@@ -59,6 +60,7 @@ def create_ticket(
             customer=customer,
             order=order,
             language=language,
+            follow_up_of=follow_up_of,
             last_activity_at=now,
             status_changed_at=now,
         )
@@ -69,7 +71,13 @@ def create_ticket(
             actor_kind=actor_kind,
             action="ticket.created",
             obj=ticket,
-            after={"status": ticket.status, "type": type, "reason": reason, "priority": priority},
+            after={
+                "status": ticket.status,
+                "type": type,
+                "reason": reason,
+                "priority": priority,
+                **({"follow_up_of": follow_up_of.number} if follow_up_of else {}),
+            },
         )
     return ticket
 
@@ -77,6 +85,7 @@ def create_ticket(
 def change_status(ticket: Ticket, status: str, *, actor, actor_kind: str | None = None, note: str = "") -> Ticket:
     """Move a ticket along its state machine (see tickets.states.TICKET)."""
     if actor is not None and audit.actor_kind_of(actor, actor_kind) == ActorKind.USER:
+        ensure_member(actor, ticket.store_id)
         require(actor, CHANGE)
     changes = {"last_activity_at": timezone.now()}
     return transition(ticket, status, machine=TICKET, actor=actor, actor_kind=actor_kind, changes=changes, note=note)
@@ -84,8 +93,8 @@ def change_status(ticket: Ticket, status: str, *, actor, actor_kind: str | None 
 
 def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) -> Ticket:
     if actor is not None:
-        require(actor, CHANGE)
         ensure_member(actor, ticket.store_id)
+        require(actor, CHANGE)
     if assignee is not None:
         ensure_member(assignee, ticket.store_id)
     with transaction.atomic():
@@ -110,8 +119,8 @@ def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) ->
 
 
 def add_internal_note(ticket: Ticket, body: str, *, actor) -> Message:
-    require(actor, CHANGE)
     ensure_member(actor, ticket.store_id)
+    require(actor, CHANGE)
     html = clean_html(body)
     if not preview(html).strip():
         raise DomainError(_("A note needs some text."))
@@ -142,7 +151,9 @@ def receive_message(
 ) -> tuple[Message, bool]:
     """Store a buyer's message once (however often it is delivered); it reopens the ticket.
 
-    Returns the message and whether it was new.
+    A closed ticket stays closed (its reports never change): the message opens a follow-up
+    ticket linked to it, or joins the follow-up already open. ``message.ticket`` tells where it
+    went. Returns the message and whether it was new.
     """
     received_at = received_at or timezone.now()
     html = clean_html(body_html)
@@ -153,6 +164,9 @@ def receive_message(
         return existing, False
     try:
         with transaction.atomic():
+            ticket = lock(Ticket, ticket.pk)
+            if ticket.status == TicketStatus.CLOSED:
+                ticket = _follow_up_for(ticket, received_at=received_at, language=language)
             message = Message.objects.create(
                 ticket=ticket,
                 store_id=ticket.store_id,
@@ -177,12 +191,45 @@ def receive_message(
     return message, True
 
 
+def _follow_up_for(closed: Ticket, *, received_at: datetime, language: str) -> Ticket:
+    """The ticket a message on a closed ticket belongs in: its newest follow-up while that is
+    still open, else a new follow-up linked to the newest closed one (called with it locked)."""
+    latest = closed
+    while (newer := Ticket.objects.filter(follow_up_of=latest).order_by("-pk").first()) is not None:
+        latest = newer
+    if latest.pk != closed.pk:
+        latest = lock(Ticket, latest.pk)
+        if latest.status != TicketStatus.CLOSED:
+            return latest
+    return create_ticket(
+        store=latest.store,
+        subject=latest.subject,
+        actor=None,
+        actor_kind=ActorKind.BUYER,
+        type=latest.type,
+        reason=latest.reason,
+        priority=latest.priority,
+        customer=latest.customer,
+        order=latest.order,
+        language=language or latest.language,
+        created_at=received_at,
+        follow_up_of=latest,
+    )
+
+
 def close_silent_resolved(*, now: datetime | None = None) -> int:
     """Close resolved tickets the buyer has not answered for the configured silence."""
     now = now or timezone.now()
     cutoff = now - timedelta(hours=settings.AUTO_CLOSE_RESOLVED_AFTER_HOURS)
     closed = 0
-    for ticket in Ticket.objects.filter(status=TicketStatus.RESOLVED, resolved_at__lte=cutoff).order_by("pk")[:500]:
-        change_status(ticket, TicketStatus.CLOSED, actor=None, actor_kind=ActorKind.SYSTEM, note=NOTE_SILENCE)
+    due = Ticket.objects.filter(status=TicketStatus.RESOLVED, resolved_at__lte=cutoff).order_by("pk")
+    for pk in due.values_list("pk", flat=True)[:500]:
+        # The buyer may write between this select and the lock: that ticket is reopened (or being
+        # written to right now) and is skipped; the others still close.
+        with transaction.atomic():
+            ticket = lock_if_free(Ticket, pk, status=TicketStatus.RESOLVED, resolved_at__lte=cutoff)
+            if ticket is None:
+                continue
+            change_status(ticket, TicketStatus.CLOSED, actor=None, actor_kind=ActorKind.SYSTEM, note=NOTE_SILENCE)
         closed += 1
     return closed

@@ -61,6 +61,8 @@ def transition(
             )
         now = timezone.now()
         fields = ["status", "status_changed_at", *changes]
+        if any(f.name == "updated_at" for f in model._meta.concrete_fields):
+            fields.append("updated_at")  # auto_now fields are written only when named
         before = {"status": source, **{name: _plain(getattr(locked, name)) for name in changes}}
         locked.status = target
         locked.status_changed_at = now

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -18,11 +16,14 @@ register = template.Library()
 
 @register.filter
 def money(value, currency: str | None = None) -> str:
-    """``{{ order.paid|money }}`` or ``{{ line.unit_price|money:order.currency }}``."""
+    """``{{ order.paid|money }}`` or ``{{ line.unit_price|money:order.currency }}``.
+
+    A bare value is a stored column, so it is read the way stored values are: rounded
+    half-even to the currency and logged, never a 500 for a row with extra decimals."""
     if value is None or value == "":
         return ""
     if not isinstance(value, Money):
-        value = Money(Decimal(value), currency)
+        value = Money.stored(value, currency)
     return value.format(translation.get_language())
 
 
