@@ -26,6 +26,20 @@ def local_http_is_off(app_configs=None, **kwargs) -> list[Error]:
 
 
 @register(TAG, deploy=True)
+def debug_is_off(app_configs=None, **kwargs) -> list[Error]:
+    # Django's own security.W018 is only a warning; the debug page lists every URL and settings.
+    if not settings.DEBUG:
+        return []
+    return [
+        Error(
+            "DJANGO_DEBUG is on: every error shows Django's debug page, with the URL list, the code and the settings.",
+            hint="Unset DJANGO_DEBUG in production (it defaults to off).",
+            id="aftersales.E004",
+        )
+    ]
+
+
+@register(TAG, deploy=True)
 def database_is_not_sqlite(app_configs=None, **kwargs) -> list[Error]:
     return [
         Error(

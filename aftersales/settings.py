@@ -72,8 +72,9 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 # --- Where the embedded default keeps its files ------------------------------------------------
-# Importing the settings creates nothing: the folders in use are made when Django starts
-# (aftersales/apps.py), so `check` or a read-only image never writes here.
+# Importing the settings creates nothing: only the embedded default's folders in use (SQLite,
+# filesystem broker, beat schedule) are made when Django starts (aftersales/apps.py); with
+# PostgreSQL and Redis, nothing is written here, so a read-only image works.
 VAR_DIR = Path(env("AFTERSALES_VAR_DIR", str(BASE_DIR / "var")))
 
 INSTALLED_APPS = [
@@ -259,6 +260,9 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "tickets.api.errors.exception_handler",
     # POST /api/auth/token/ per client address; the API fuzz run raises it for its own server only.
     "DEFAULT_THROTTLE_RATES": {"token": env("AFTERSALES_API_TOKEN_RATE", "20/min")},
+    # Our throttles count clients by aftersales.security.client_ip_address; this keeps any plain DRF
+    # throttle from trusting a client's own X-Forwarded-For (it does when NUM_PROXIES is None).
+    "NUM_PROXIES": TLS_PROXY_COUNT if BEHIND_TLS_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Aftersales API",

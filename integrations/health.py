@@ -4,7 +4,6 @@ queue actually consumed (a canary beat sent on it ran lately)."""
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -52,30 +51,36 @@ def broker_health() -> str:
     return OK
 
 
-def worker_health() -> str:
+def _heartbeat_health(model, *, part: str, stale_seconds: int, missing: str, stale: str) -> str:
+    """The newest heartbeat row of ``model``: ok, ``missing`` when none, ``stale`` (with the age)."""
     try:
-        latest = WorkerHeartbeat.objects.order_by("-beat_at").first()
+        latest = model.objects.order_by("-beat_at").first()
     except Exception as exc:
-        return _failed("worker heartbeat", exc)
+        return _failed(part, exc)
     if latest is None:
-        return "error: no worker has reported yet"
-    age = timezone.now() - latest.beat_at
-    if age > timedelta(seconds=settings.WORKER_STALE_SECONDS):
-        return f"error: last heartbeat {int(age.total_seconds())} s ago"
-    return OK
+        return missing
+    age = _seconds_since(latest.beat_at)
+    return stale % {"age": age} if age > stale_seconds else OK
+
+
+def worker_health() -> str:
+    return _heartbeat_health(
+        WorkerHeartbeat,
+        part="worker heartbeat",
+        stale_seconds=settings.WORKER_STALE_SECONDS,
+        missing="error: no worker has reported yet",
+        stale="error: last heartbeat %(age)s s ago",
+    )
 
 
 def beat_health() -> str:
-    try:
-        latest = BeatHeartbeat.objects.order_by("-beat_at").first()
-    except Exception as exc:
-        return _failed("beat heartbeat", exc)
-    if latest is None:
-        return NO_BEAT
-    age = _seconds_since(latest.beat_at)
-    if age > settings.BEAT_STALE_SECONDS:
-        return f"error: last tick {age} s ago"
-    return OK
+    return _heartbeat_health(
+        BeatHeartbeat,
+        part="beat heartbeat",
+        stale_seconds=settings.BEAT_STALE_SECONDS,
+        missing=NO_BEAT,
+        stale="error: last tick %(age)s s ago",
+    )
 
 
 def queue_health() -> dict[str, str]:

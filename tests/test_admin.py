@@ -340,3 +340,193 @@ def _change_form_data(response) -> dict[str, str]:
                 continue
             data[form.add_prefix(name)] = "on" if value is True else str(getattr(value, "pk", value))
     return data
+
+
+# --- review: a membership never changes hands; currency; who edits whom ----------------------------
+
+
+@pytest.fixture
+def root(db):
+    return User.objects.create_superuser("root", "root@example.com", "x" * 16)
+
+
+@pytest.fixture
+def bobs_membership(shopify_store):
+    bob = factories.user_with_role("bob", factories.SUPERVISOR, stores=[shopify_store], approval_limit="5000")
+    return m.StoreMembership.objects.get(user=bob)
+
+
+def test_moving_a_membership_to_oneself_in_the_admin_changes_nothing(client, root, bobs_membership):
+    client.force_login(root)
+    url = reverse("admin:tickets_storemembership_change", args=[bobs_membership.pk])
+    data = {"store": bobs_membership.store_id, "user": root.pk, "refund_approval_limit": "5000", "_save": "Save"}
+
+    client.post(url, data)
+
+    bobs_membership.refresh_from_db()
+    assert (bobs_membership.user.username, bobs_membership.refund_approval_limit) == ("bob", Decimal("5000"))
+    assert not m.StoreMembership.objects.filter(user=root).exists()
+
+
+def test_moving_a_membership_to_another_store_in_the_admin_changes_nothing(client, root, bobs_membership, ebay_store):
+    client.force_login(root)
+    url = reverse("admin:tickets_storemembership_change", args=[bobs_membership.pk])
+
+    client.post(url, {"store": ebay_store.pk, "user": bobs_membership.user_id, "refund_approval_limit": "5000"})
+
+    bobs_membership.refresh_from_db()
+    assert bobs_membership.store_id != ebay_store.pk
+
+
+def test_moving_a_membership_in_the_stores_member_list_changes_nothing(client, root, bobs_membership):
+    client.force_login(root)
+    url = reverse("admin:tickets_store_change", args=[bobs_membership.store_id])
+    data = _change_form_data(client.get(url))
+    row = next(key for key, value in data.items() if key.endswith("-id") and value == str(bobs_membership.pk))
+    data[row.replace("-id", "-user")] = str(root.pk)
+
+    client.post(url, data)
+
+    bobs_membership.refresh_from_db()
+    assert bobs_membership.user.username == "bob"
+    assert not m.StoreMembership.objects.filter(user=root).exists()
+    assert not m.AuditEvent.objects.exists()
+
+
+def test_a_new_membership_with_ones_own_limit_is_refused_and_not_created(client, root, shopify_store):
+    client.force_login(root)
+    data = {"store": shopify_store.pk, "user": root.pk, "refund_approval_limit": "5000", "_save": "Save"}
+
+    response = client.post(reverse("admin:tickets_storemembership_add"), data)
+
+    assert response.status_code == 200
+    assert "own" in str(response.context["adminform"].form.errors["refund_approval_limit"])
+    assert not m.StoreMembership.objects.filter(user=root).exists()
+
+
+def test_a_new_member_with_ones_own_limit_in_the_stores_member_list_is_refused(client, root, shopify_store):
+    client.force_login(root)
+    url = reverse("admin:tickets_store_change", args=[shopify_store.pk])
+    data = _change_form_data(client.get(url))
+    prefix = next(key for key in data if key.endswith("-TOTAL_FORMS")).removesuffix("-TOTAL_FORMS")
+    row = int(data[f"{prefix}-TOTAL_FORMS"])
+    data[f"{prefix}-TOTAL_FORMS"] = str(row + 1)
+    data.update({f"{prefix}-{row}-user": str(root.pk), f"{prefix}-{row}-refund_approval_limit": "5000"})
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    assert not m.StoreMembership.objects.filter(user=root).exists()
+
+
+def test_a_new_membership_with_a_limit_in_the_admin_is_audited(client, store_admin_and_agent):
+    manager, membership = store_admin_and_agent
+    newcomer = User.objects.create_user("newcomer")
+    client.force_login(manager)
+    data = {"store": membership.store_id, "user": newcomer.pk, "refund_approval_limit": "300", "_save": "Save"}
+
+    response = client.post(reverse("admin:tickets_storemembership_add"), data)
+
+    assert response.status_code == 302
+    created = m.StoreMembership.objects.get(user=newcomer)
+    assert created.refund_approval_limit == Decimal("300")
+    event = m.AuditEvent.objects.get(action="membership.approval_limit_changed")
+    assert (event.actor, event.object_id, event.after["refund_approval_limit"]) == (manager, created.pk, "300.00")
+
+
+def _store_post(client, store, **changes):
+    url = reverse("admin:tickets_store_change", args=[store.pk])
+    data = _change_form_data(client.get(url))
+    data.update(changes)
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("holds", ["order", "refund", "limit"])
+def test_a_stores_currency_does_not_change_under_its_money(client, root, shopify_store, holds):
+    # Limits, orders and refunds are amounts of the store's currency: 100000 JPY is not 100000 USD.
+    if holds == "order":
+        factories.OrderFactory(store=shopify_store)
+    elif holds == "refund":
+        factories.RefundFactory(ticket=factories.TicketFactory(store=shopify_store))
+    else:
+        factories.user_with_role("limited", factories.AGENT, stores=[shopify_store], approval_limit="100")
+    client.force_login(root)
+
+    response = _store_post(client, shopify_store, currency="JPY")
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["currency"]
+    shopify_store.refresh_from_db()
+    assert shopify_store.currency == "USD"
+
+
+def test_a_new_stores_currency_may_still_be_corrected(client, root, shopify_store):
+    factories.user_with_role("member", factories.AGENT, stores=[shopify_store])  # a member with no limit
+    client.force_login(root)
+
+    response = _store_post(client, shopify_store, currency="JPY")
+
+    assert response.status_code == 302
+    shopify_store.refresh_from_db()
+    assert shopify_store.currency == "JPY"
+
+
+@pytest.fixture
+def shared_user(shopify_store, other_store):
+    """A colleague of the store Admin's store who also works for a store the Admin is not in."""
+    return factories.user_with_role("shared", factories.AGENT, stores=[shopify_store, other_store])
+
+
+def test_a_store_admin_sees_a_user_of_other_stores_too_read_only(client, store_admin, shared_user):
+    client.force_login(store_admin)
+    url = reverse("admin:auth_user_change", args=[shared_user.pk])
+
+    page = client.get(url)
+    response = client.post(url, {"username": "taken-over", "email": "me@evil.example", "_save": "Save"})
+
+    assert page.status_code == 200 and page.context["has_change_permission"] is False
+    assert response.status_code == 403
+    assert User.objects.get(pk=shared_user.pk).username == "shared"
+
+
+def test_a_store_admin_cannot_reset_the_password_of_a_user_of_other_stores_too(client, store_admin, shared_user):
+    client.force_login(store_admin)
+    url = reverse("admin:auth_user_password_change", args=[shared_user.pk])
+    data = {"password1": "Taken-0ver-pass!", "password2": "Taken-0ver-pass!", "set_usable_password": "true"}
+
+    assert client.get(url).status_code == 404
+    assert client.post(url, data).status_code == 404
+    assert User.objects.get(pk=shared_user.pk).check_password(factories.PASSWORD)
+
+
+def test_a_store_admin_still_resets_the_password_of_their_stores_own_users(client, store_admin, agent):
+    client.force_login(store_admin)
+    url = reverse("admin:auth_user_password_change", args=[agent.pk])
+    data = {"password1": "New-agent-pass-1!", "password2": "New-agent-pass-1!", "set_usable_password": "true"}
+
+    assert client.get(url).status_code == 200
+    assert client.post(url, data).status_code == 302
+    assert User.objects.get(pk=agent.pk).check_password("New-agent-pass-1!")
+
+
+def test_a_store_admin_cannot_give_themselves_a_role(client, store_admin):
+    client.force_login(store_admin)
+    url = reverse("admin:auth_user_change", args=[store_admin.pk])
+    data = _change_form_data(client.get(url))
+    data["groups"] = [factories.role_group(factories.SUPERVISOR).pk, factories.role_group(factories.ADMIN).pk]
+
+    client.post(url, data)
+
+    assert list(User.objects.get(pk=store_admin.pk).groups.values_list("name", flat=True)) == [factories.ADMIN]
+
+
+def test_a_store_admin_still_gives_their_stores_agent_a_role(client, store_admin, agent):
+    client.force_login(store_admin)
+    url = reverse("admin:auth_user_change", args=[agent.pk])
+    data = _change_form_data(client.get(url))
+    data["groups"] = [factories.role_group(factories.SUPERVISOR).pk]
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    assert list(User.objects.get(pk=agent.pk).groups.values_list("name", flat=True)) == [factories.SUPERVISOR]

@@ -86,3 +86,19 @@ def test_debug_settings_are_flagged_by_check_deploy(tmp_path):
     result = run_check(production(DJANGO_DEBUG="1"), tmp_path)
     assert result.returncode != 0
     assert "DEBUG" in result.stdout + result.stderr
+
+
+def test_debug_fails_check_deploy_even_with_local_http_off(tmp_path):
+    # `--fail-level ERROR`: Django's own security.W018 is only a warning and would let it pass.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OURS)}
+    env.update(production(DJANGO_DEBUG="1", AFTERSALES_LOCAL_HTTP="0"), AFTERSALES_VAR_DIR=str(tmp_path / "var"))
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "ERROR"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "aftersales.E004" in result.stderr

@@ -9,7 +9,7 @@ import pytest
 from tests import factories
 from tickets import models as m
 from tickets.errors import MoneyError, NotFound, PermissionDenied
-from tickets.services.memberships import set_approval_limit
+from tickets.services.memberships import save_membership, set_approval_limit
 
 pytestmark = pytest.mark.django_db
 ACTION = "membership.approval_limit_changed"
@@ -93,3 +93,70 @@ def test_another_stores_membership_is_as_missing_whatever_the_role(membership, e
 
     membership.refresh_from_db()
     assert membership.refund_approval_limit == Decimal("100")
+
+
+# --- a membership never changes hands; a new one's limit is checked before it exists --------------
+
+
+@pytest.fixture
+def root(db):
+    from django.contrib.auth.models import User
+
+    return User.objects.create_superuser("root", "root@example.com", "x" * 16)
+
+
+def test_a_membership_does_not_change_hands(root, membership):
+    # Moving Bob's membership to oneself would hand oneself Bob's limit without the own-limit check.
+    moved = m.StoreMembership.objects.get(pk=membership.pk)
+    moved.user = root
+
+    with pytest.raises(PermissionDenied):
+        save_membership(moved, actor=root)
+
+    membership.refresh_from_db()
+    assert (membership.user.username, membership.refund_approval_limit) == ("limited", Decimal("100"))
+    assert not m.AuditEvent.objects.exists()
+
+
+def test_a_membership_does_not_move_to_another_store(manager, membership, ebay_store):
+    m.StoreMembership.objects.create(store=ebay_store, user=manager)
+    moved = m.StoreMembership.objects.get(pk=membership.pk)
+    moved.store = ebay_store
+
+    with pytest.raises(PermissionDenied):
+        save_membership(moved, actor=manager)
+
+    membership.refresh_from_db()
+    assert membership.store_id != ebay_store.pk
+
+
+def test_a_new_membership_with_ones_own_limit_is_not_created(root, shopify_store):
+    with pytest.raises(PermissionDenied):
+        save_membership(
+            m.StoreMembership(store=shopify_store, user=root, refund_approval_limit=Decimal("5000")), actor=root
+        )
+
+    assert not m.StoreMembership.objects.filter(user=root).exists()
+    assert not m.AuditEvent.objects.exists()
+
+
+def test_a_new_membership_with_a_limit_is_audited(manager, shopify_store):
+    newcomer = factories.user_with_role("newcomer", factories.AGENT)
+
+    created = save_membership(
+        m.StoreMembership(store=shopify_store, user=newcomer, refund_approval_limit=Decimal("300")), actor=manager
+    )
+
+    assert m.StoreMembership.objects.get(pk=created.pk).refund_approval_limit == Decimal("300")
+    event = m.AuditEvent.objects.get(action=ACTION)
+    assert (event.actor, event.object_id) == (manager, created.pk)
+    assert (event.before["refund_approval_limit"], event.after["refund_approval_limit"]) == (None, "300.00")
+
+
+def test_a_new_membership_in_a_store_one_is_not_a_member_of_is_as_missing(manager, ebay_store):
+    newcomer = factories.user_with_role("newcomer", factories.AGENT)
+
+    with pytest.raises(NotFound):
+        save_membership(m.StoreMembership(store=ebay_store, user=newcomer), actor=manager)
+
+    assert not m.StoreMembership.objects.filter(user=newcomer).exists()

@@ -217,3 +217,59 @@ def test_beat_runs_the_return_expiry_task(shopify_store):
     scheduled = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert "tickets.expire_unshipped_returns" in scheduled
     assert expire_unshipped_returns.run() == 1
+
+
+# --- on PostgreSQL: concurrent messages on a closed chain open one follow-up --------------------
+
+
+def deliver_at_once(jobs: list[tuple[Ticket, str]]) -> list[tuple]:
+    start = threading.Barrier(len(jobs))
+    results: list[tuple] = []
+    guard = threading.Lock()
+
+    def deliver(ticket: Ticket, message_id: str) -> None:
+        try:
+            start.wait()
+            message, created = receive_message(
+                Ticket.objects.get(pk=ticket.pk), body_html="<p>still broken</p>", platform_message_id=message_id
+            )
+            result = ("ok", message.ticket_id, created)
+        except BaseException as exc:  # reported by the caller's assertion
+            result = ("error", repr(exc))
+        finally:
+            connection.close()
+        with guard:
+            results.append(result)
+
+    threads = [threading.Thread(target=deliver, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_messages_at_once_on_a_closed_chain_open_one_follow_up(shopify_store):
+    first = closed_ticket(shopify_store)
+    second = closed_ticket(shopify_store, follow_up_of=first, customer=first.customer, order=first.order)
+
+    results = deliver_at_once([(first if i % 2 else second, f"chain-{i}") for i in range(8)])
+
+    assert all(result[0] == "ok" for result in results), results
+    assert Ticket.objects.filter(follow_up_of=second).count() == 1
+    assert not Ticket.objects.filter(follow_up_of=first).exclude(pk=second.pk).exists()
+    assert len({ticket_id for _, ticket_id, _ in results}) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_message_delivered_at_once_is_stored_once_in_one_follow_up(shopify_store):
+    first = closed_ticket(shopify_store)
+
+    results = deliver_at_once([(first, "same-message") for _ in range(8)])
+
+    assert all(result[0] == "ok" for result in results), results
+    assert Message.objects.filter(platform_message_id="same-message").count() == 1
+    assert Ticket.objects.filter(follow_up_of=first).count() == 1

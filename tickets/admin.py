@@ -4,11 +4,12 @@ services that check transitions and write the audit trail. Non-superusers see on
 in lists, in the choices of forms and in the list filters' sidebar."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db.models import Model, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from . import admin_users  # (also registers the user admin)
 from . import models as m
@@ -132,13 +133,24 @@ class StoreOrGlobalAdmin(StoreScopedAdmin):
 
 class MembershipForm(forms.ModelForm):
     """Refuses, beside the field, an approval limit the service would refuse (more decimals than
-    the store's currency, below zero, one's own): nothing is saved then."""
+    the store's currency, below zero, one's own), a new member's included: nothing is saved then.
+    An existing membership's user and store are fixed: moved to another user it would take its
+    limit along, past the check that nobody sets their own."""
 
     actor = None  # the signed-in user; set per request by the admin below
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            for name in FIXED_MEMBERSHIP_FIELDS:
+                if name in self.fields:
+                    self.fields[name].disabled = True  # a posted value is ignored, the stored one kept
+
     def clean(self):
         cleaned = super().clean()
-        if "refund_approval_limit" not in self.changed_data:
+        limit = cleaned.get("refund_approval_limit")
+        adding = self.instance.pk is None
+        if "refund_approval_limit" not in self.changed_data and not (adding and limit is not None):
             return cleaned
         store = cleaned.get("store") or _related(self.instance, "store")
         user = cleaned.get("user") or _related(self.instance, "user")
@@ -146,14 +158,14 @@ class MembershipForm(forms.ModelForm):
             return cleaned  # the store field shows its own error
         try:
             memberships.check_approval_limit(
-                store=store,
-                user_id=user.pk if user else None,
-                limit=cleaned.get("refund_approval_limit"),
-                actor=self.actor,
+                store=store, user_id=user.pk if user else None, limit=limit, actor=self.actor
             )
         except DomainError as exc:
             self.add_error("refund_approval_limit", exc.message)
         return cleaned
+
+
+FIXED_MEMBERSHIP_FIELDS = ("user", "store")
 
 
 def _related(instance: Model, name: str):
@@ -168,20 +180,10 @@ def _with_actor(form_class: type[forms.ModelForm], request) -> type[forms.ModelF
 
 
 def save_membership(request, membership: m.StoreMembership) -> None:
-    """Save the membership with the limit it had, then change the limit through the service,
-    which checks it and writes the audit event with the limit before and after."""
-    wanted = membership.refund_approval_limit
-    if membership._state.adding:
-        membership.refund_approval_limit = None
-    else:
-        membership.refund_approval_limit = (
-            m.StoreMembership.objects.filter(pk=membership.pk).values_list("refund_approval_limit", flat=True).get()
-        )
-    membership.save()
-    try:
-        memberships.set_approval_limit(membership, wanted, actor=request.user)
-    except DomainError as exc:  # the form checked it; only a store one is not a member of is left
-        messages.error(request, exc.message)
+    """Through the service, which checks the limit before writing and audits it. The form has
+    checked the same, so a refusal here is a race: it raises, and the admin's transaction rolls
+    the whole save back rather than keep half of it."""
+    memberships.save_membership(membership, actor=request.user)
 
 
 class MembershipInline(ScopedChoicesMixin, admin.TabularInline):
@@ -196,8 +198,40 @@ class MembershipInline(ScopedChoicesMixin, admin.TabularInline):
         return formset
 
 
+class StoreForm(forms.ModelForm):
+    """A store's currency is the unit of its orders, refunds and approval limits, stored as bare
+    amounts: changed under them, a 100000 JPY limit would read as 100000 USD. So it is fixed once
+    the store holds any of them; before that a wrong choice may still be corrected."""
+
+    def clean_currency(self):
+        currency = self.cleaned_data.get("currency")
+        store = self.instance
+        if store.pk is None or currency == store.currency:
+            return currency
+        if money_in_currency(store):
+            raise forms.ValidationError(
+                _(
+                    "The currency cannot change: this store already has orders, refunds or approval "
+                    "limits in %(currency)s, and their amounts would be read in the new currency."
+                ),
+                code="currency_in_use",
+                params={"currency": store.currency},
+            )
+        return currency
+
+
+def money_in_currency(store: m.Store) -> bool:
+    """Whether any amount is stored in the store's currency: an order, a refund, a member's limit."""
+    return (
+        m.Order.objects.filter(store=store).exists()
+        or m.Refund.objects.filter(store=store).exists()
+        or m.StoreMembership.objects.filter(store=store, refund_approval_limit__isnull=False).exists()
+    )
+
+
 @admin.register(m.Store)
 class StoreAdmin(StoreScopedAdmin):
+    form = StoreForm
     list_display = ["name", "platform", "marketplace", "region", "currency", "return_window_days", "enabled"]
     list_filter = ["platform", "enabled", "currency"]
     search_fields = ["name", "marketplace"]
@@ -223,6 +257,10 @@ class StoreMembershipAdmin(StoreScopedAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         return _with_actor(super().get_form(request, obj, **kwargs), request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if obj is None else (*fields, *FIXED_MEMBERSHIP_FIELDS)
 
     def save_model(self, request, obj, form, change):
         save_membership(request, obj)

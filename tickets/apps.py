@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class TicketsConfig(AppConfig):
     name = "tickets"
     verbose_name = _("Tickets")
+
+    def ready(self) -> None:
+        # Connects the receivers that revoke API tokens on a password change, before any request
+        # (or `manage.py changepassword`) needs them.
+        from .api import auth  # noqa: F401

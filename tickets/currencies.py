@@ -9,6 +9,13 @@ the bond-market units XBA-XBD, XSU, XUA) and the funds codes (BOV, CHE, CHW, CLF
 USN, UYI): none of them is a price or a refund. Codes withdrawn from List One (List Three:
 DEM, VEF, HRK, SLL, ANG, ZWL ...) are absent, so they are refused too.
 
+``WITHDRAWN_MINOR_UNITS`` holds those withdrawn codes (ISO 4217 "List Three: historic
+denominations") for reading only: an order placed in kuna before 2023 is still in the database,
+and its page must show it. List Three names the code and its withdrawal date but not its minor
+unit, so each entry carries the minor unit the code had in List One while it was current. It
+covers the withdrawals since the euro changeover of 2002 (and the codes replaced since), which
+is as far back as any platform's order history reaches. Nothing may be written in these codes.
+
 Babel (CLDR) disagrees with this list for some codes (IQD 0 vs 3; RSD, LAK, LBP, MGA, MMK, SOS,
 SYP, YER, ALL, AFN, IRR, KPW 0 vs 2) because CLDR records the digits people show in practice;
 money is kept and exchanged with platforms at the ISO precision, so this table decides and Babel
@@ -175,4 +182,60 @@ ISO_4217_MINOR_UNITS: dict[str, int] = {
     "ZAR": 2,  # Rand
     "ZMW": 2,  # Zambian Kwacha
     "ZWG": 2,  # Zimbabwe Gold
+}
+
+
+# Read-only: codes withdrawn from List One (ISO 4217 List Three), with the minor unit each had
+# while it was current. Ordered by code; the comment gives the name and the year of withdrawal.
+WITHDRAWN_MINOR_UNITS: dict[str, int] = {
+    "ADP": 0,  # Andorran Peseta, 2003
+    "AFA": 2,  # Afghani, 2003 (AFN)
+    "ANG": 2,  # Netherlands Antillean Guilder, 2025 (XCG)
+    "ATS": 2,  # Schilling, 2002 (EUR)
+    "AZM": 2,  # Azerbaijanian Manat, 2006 (AZN)
+    "BEF": 0,  # Belgian Franc, 2002 (EUR)
+    "BGL": 2,  # Lev, 2003 (BGN)
+    "BGN": 2,  # Bulgarian Lev, 2026 (EUR)
+    "BYR": 0,  # Belarusian Ruble, 2017 (BYN)
+    "CSD": 2,  # Serbian Dinar, 2006 (RSD)
+    "CUC": 2,  # Peso Convertible, 2022
+    "CYP": 2,  # Cyprus Pound, 2008 (EUR)
+    "DEM": 2,  # Deutsche Mark, 2002 (EUR)
+    "EEK": 2,  # Kroon, 2011 (EUR)
+    "ESP": 0,  # Spanish Peseta, 2002 (EUR)
+    "FIM": 2,  # Markka, 2002 (EUR)
+    "FRF": 2,  # French Franc, 2002 (EUR)
+    "GHC": 2,  # Cedi, 2008 (GHS)
+    "GRD": 0,  # Drachma, 2002 (EUR)
+    "HRK": 2,  # Kuna, 2023 (EUR)
+    "IEP": 2,  # Irish Pound, 2002 (EUR)
+    "ITL": 0,  # Italian Lira, 2002 (EUR)
+    "LTL": 2,  # Lithuanian Litas, 2015 (EUR)
+    "LUF": 0,  # Luxembourg Franc, 2002 (EUR)
+    "LVL": 2,  # Latvian Lats, 2014 (EUR)
+    "MGF": 0,  # Malagasy Franc, 2004 (MGA)
+    "MRO": 2,  # Ouguiya, 2018 (MRU)
+    "MTL": 2,  # Maltese Lira, 2008 (EUR)
+    "MZM": 2,  # Mozambique Metical, 2006 (MZN)
+    "NLG": 2,  # Netherlands Guilder, 2002 (EUR)
+    "PTE": 0,  # Portuguese Escudo, 2002 (EUR)
+    "ROL": 2,  # Leu, 2005 (RON)
+    "RUR": 2,  # Russian Ruble, 2004 (RUB)
+    "SDD": 2,  # Sudanese Dinar, 2007 (SDG)
+    "SIT": 2,  # Tolar, 2007 (EUR)
+    "SKK": 2,  # Slovak Koruna, 2009 (EUR)
+    "SLL": 2,  # Leone, 2023 (SLE)
+    "SRG": 2,  # Surinam Guilder, 2004 (SRD)
+    "STD": 2,  # Dobra, 2018 (STN)
+    "TMM": 2,  # Turkmenistan Manat, 2009 (TMT)
+    "TPE": 0,  # Timor Escudo, 2002 (USD)
+    "TRL": 0,  # Old Turkish Lira, 2005 (TRY)
+    "VEB": 2,  # Bolivar, 2008 (VEF)
+    "VEF": 2,  # Bolivar Fuerte, 2018 (VES)
+    "YUM": 2,  # New Dinar, 2003 (CSD)
+    "ZMK": 2,  # Zambian Kwacha, 2013 (ZMW)
+    "ZWD": 2,  # Zimbabwe Dollar, 2008 (ZWN)
+    "ZWL": 2,  # Zimbabwe Dollar, 2024 (ZWG)
+    "ZWN": 2,  # Zimbabwe Dollar, 2008 (ZWR)
+    "ZWR": 2,  # Zimbabwe Dollar, 2009
 }

@@ -22,6 +22,25 @@ def lock_if_free(model: type[M], pk: object, **conditions: object) -> M | None:
     return model._default_manager.select_for_update(skip_locked=True).filter(pk=pk, **conditions).first()
 
 
+def lock_ticket_thread(ticket_pk: object):
+    """A ticket, locked after the first ticket of its follow-up chain.
+
+    A message on a closed ticket opens (or joins) a follow-up; deciding which is done under the
+    chain's first row, locked first (it has the lowest pk), so two messages delivered at once to
+    different tickets of one chain cannot both open a follow-up.
+    """
+    from .models import Ticket
+
+    root = ticket_pk
+    while (
+        parent := Ticket._default_manager.filter(pk=root).values_list("follow_up_of_id", flat=True).get()
+    ) is not None:
+        root = parent
+    if root != ticket_pk:
+        lock(Ticket, root)
+    return lock(Ticket, ticket_pk)
+
+
 def lock_refund_with_order(refund_pk: object):
     """A refund and its order, locked in the house order: the order row first, then the refund.
 

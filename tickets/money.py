@@ -8,8 +8,17 @@ Writing and reading differ on purpose. An amount being written (``Money(...)``, 
 with more decimal places than its currency has is refused, not rounded: ingest and forms must
 say what is wrong. A value read back from the database (``Money.stored``) is what a platform or
 an older version already left there; it is rounded half-even to the currency and logged, never
-raised, so one odd row cannot break a page. Otherwise rounding happens only where a caller asks
-for it by name (``Money.rounded``), with ROUND_HALF_EVEN, the banker's rounding.
+raised, so one odd row cannot break a page. The same holds for its currency: a row in a withdrawn
+code (HRK, kept from before the euro) is read at the minor units the code had (ISO List Three,
+``WITHDRAWN_MINOR_UNITS``), and a code nobody knows ('ZZZ') is read with two decimals, logged,
+and shown plainly as "12.50 ZZZ". Such a Money is not ``checked``: it shows and compares, but
+any arithmetic builds a new Money and is refused, so nothing is ever written in that currency.
+Otherwise rounding happens only where a caller asks for it by name (``Money.rounded``), with
+ROUND_HALF_EVEN, the banker's rounding.
+
+Text amounts are plain ASCII decimals ("-1234.50"): Python's Decimal also reads "1_000",
+Arabic-Indic or fullwidth digits and "1E+3", none of which a platform or a form means as money.
+Negative zero is zero ("-0" shows as "$0.00", never "-$0.00").
 
 Size: at most 15 significant digits at the currency's precision (integer digits + minor units
 <= 15, so USD up to 9,999,999,999,999.99, JPY up to 99,999,999,999,999), on every database.
@@ -24,16 +33,17 @@ stay DECIMAL(18, 4), whose 14 integer digits are a second bound (JPY).
 from __future__ import annotations
 
 import logging
+import re
 from copy import copy
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import NumberPattern
 from django.utils.translation import gettext as _
 
-from .currencies import ISO_4217_MINOR_UNITS
+from .currencies import ISO_4217_MINOR_UNITS, WITHDRAWN_MINOR_UNITS
 from .errors import CurrencyMismatch, MoneyError
 
 logger = logging.getLogger("tickets.money")
@@ -41,6 +51,8 @@ logger = logging.getLogger("tickets.money")
 ROUNDING = ROUND_HALF_EVEN
 MAX_INTEGER_DIGITS = 14  # the database columns are DECIMAL(18, 4)
 MAX_SIGNIFICANT_DIGITS = 15  # what SQLite's REAL and Django's reader keep exactly
+UNKNOWN_CURRENCY_EXPONENT = 2  # how a stored code in no ISO list is read: the common case
+PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def currency_exponent(currency: str) -> int:
@@ -65,6 +77,12 @@ def normalize_currency(currency: object) -> str:
     return code
 
 
+def stored_exponent(currency: str) -> int | None:
+    """The minor units of a stored code: current (List One) or withdrawn (List Three); None when
+    it is in neither. For reading only; what is written goes through ``currency_exponent``."""
+    return ISO_4217_MINOR_UNITS.get(currency, WITHDRAWN_MINOR_UNITS.get(currency))
+
+
 def largest(currency: str) -> Decimal:
     """The largest amount Money holds in the currency (9999999999999.99 for USD)."""
     exponent = currency_exponent(currency)
@@ -72,15 +90,14 @@ def largest(currency: str) -> Decimal:
     return Decimal(10) ** digits - Decimal(1).scaleb(-exponent)
 
 
-def _too_large(value: Decimal, currency: str) -> bool:
+def _too_large(value: Decimal, exponent: int) -> bool:
     # adjusted() is the power of ten of the leading digit, so this counts integer digits
     # without quantizing first (quantize would overflow the Decimal context on 1E+30).
-    exponent = currency_exponent(currency)
     return value != 0 and value.adjusted() >= min(MAX_INTEGER_DIGITS, MAX_SIGNIFICANT_DIGITS - exponent)
 
 
 def _refuse_too_large(value: Decimal, currency: str) -> None:
-    if _too_large(value, currency):
+    if _too_large(value, currency_exponent(currency)):
         raise MoneyError(
             _(
                 "%(value)s %(currency)s is too large: amounts keep at most %(digits)s significant digits, "
@@ -103,10 +120,16 @@ def _to_decimal(amount: object) -> Decimal:
     elif isinstance(amount, int):
         value = Decimal(amount)
     elif isinstance(amount, str):
-        try:
-            value = Decimal(amount.strip())
-        except InvalidOperation as exc:
-            raise MoneyError(_("%(value)r is not a number.") % {"value": amount}) from exc
+        text = amount.strip()
+        if not PLAIN_DECIMAL.fullmatch(text):
+            raise MoneyError(
+                _(
+                    "%(value)r is not a plain decimal number: write the digits 0-9 with an optional sign "
+                    "and decimal point, such as 1234.50."
+                )
+                % {"value": amount}
+            )
+        value = Decimal(text)
     else:
         raise MoneyError(f"Money takes a Decimal, int or string amount, not {type(amount).__name__}.")
     if not value.is_finite():
@@ -133,7 +156,7 @@ class Money:
         # quantize(1.00) of 9999999999999.999 rounds up a digit: checked again after it.
         _refuse_too_large(exact, currency)
         object.__setattr__(self, "currency", currency)
-        object.__setattr__(self, "amount", exact)
+        object.__setattr__(self, "amount", _unsigned_zero(exact))
 
     # --- construction ----------------------------------------------------------------------
     @classmethod
@@ -144,28 +167,44 @@ class Money:
     def stored(cls, amount: Decimal | int | str, currency: str) -> Money:
         """A value read back from the database: rounded half-even to the currency, never refused
         for its decimals (a platform or an older version may have left more), and logged when
-        it had to be rounded so the row can be found and corrected."""
-        currency = normalize_currency(currency)
+        it had to be rounded so the row can be found and corrected.
+
+        The currency is not refused either: a withdrawn code is read at its historic minor units,
+        an unknown one with two decimals and a warning (see the module docstring)."""
+        code = currency.strip().upper() if isinstance(currency, str) else ""
+        places = stored_exponent(code)
+        if places is None:
+            logger.warning(
+                "Stored currency %r is not an ISO 4217 code, current or withdrawn; read with %s decimals.",
+                code,
+                UNKNOWN_CURRENCY_EXPONENT,
+            )
+            places = UNKNOWN_CURRENCY_EXPONENT
         value = _to_decimal(amount)
         if value != 0 and value.adjusted() >= MAX_INTEGER_DIGITS:
-            _refuse_too_large(value, currency)  # no DECIMAL(18, 4) column holds this: not a stored value
-        exact = value.quantize(Decimal(1).scaleb(-currency_exponent(currency)), rounding=ROUNDING)
+            # No DECIMAL(18, 4) column holds this: not a stored value.
+            raise MoneyError(
+                _("%(value)s %(currency)s is too large for a stored amount.") % {"value": value, "currency": code}
+            )
+        exact = _unsigned_zero(value.quantize(Decimal(1).scaleb(-places), rounding=ROUNDING))
         if exact != value:
             logger.warning(
                 "Stored amount %s %s has more decimal places than the currency; read as %s.",
                 value,
-                currency,
+                code,
                 exact,
             )
-        if _too_large(exact, currency):
+        if code in ISO_4217_MINOR_UNITS and not _too_large(exact, places):
+            return cls(exact, code)
+        if _too_large(exact, places):
             # Written before the 15-digit bound, or by hand: show it as it is rather than fail
             # the page; it stays refused for anything written (arithmetic builds a new Money).
-            logger.warning("Stored amount %s %s is beyond what Money accepts; shown as stored.", value, currency)
-            money = object.__new__(cls)
-            object.__setattr__(money, "currency", currency)
-            object.__setattr__(money, "amount", exact)
-            return money
-        return cls(exact, currency)
+            logger.warning("Stored amount %s %s is beyond what Money accepts; shown as stored.", value, code)
+        # Unchecked: built without __post_init__, which refuses what may not be written.
+        money = object.__new__(cls)
+        object.__setattr__(money, "currency", code)
+        object.__setattr__(money, "amount", exact)
+        return money
 
     @classmethod
     def zero(cls, currency: str) -> Money:
@@ -188,8 +227,19 @@ class Money:
 
     # --- reading ---------------------------------------------------------------------------
     @property
+    def checked(self) -> bool:
+        """False for a stored value in a withdrawn or unknown currency: shown, never written."""
+        return self.currency in ISO_4217_MINOR_UNITS
+
+    @property
+    def places(self) -> int:
+        """The decimal places this amount is kept at (historic for a withdrawn code, 2 if unknown)."""
+        places = stored_exponent(self.currency)
+        return UNKNOWN_CURRENCY_EXPONENT if places is None else places
+
+    @property
     def minor_units(self) -> int:
-        return int(self.amount.scaleb(currency_exponent(self.currency)))
+        return int(self.amount.scaleb(self.places))
 
     def is_zero(self) -> bool:
         return self.amount == 0
@@ -198,12 +248,15 @@ class Money:
         """Format for a Django language code or Babel locale, e.g. "$1,234.50", "¥12,320".
 
         The locale gives symbol, separators and pattern; the decimals are the ISO minor units,
-        not CLDR's (which shows IQD and RSD without decimals)."""
-        babel, pattern = _currency_pattern(babel_locale(locale), currency_exponent(self.currency))
+        not CLDR's (which shows IQD and RSD without decimals). A stored code that is in no ISO list
+        is shown plainly, "12.50 ZZZ": no locale knows its symbol or its place."""
+        if stored_exponent(self.currency) is None:
+            return str(self)
+        babel, pattern = _currency_pattern(babel_locale(locale), self.places)
         return pattern.apply(self.amount, babel, currency=self.currency, currency_digits=False)
 
     def __str__(self) -> str:
-        return f"{self.amount} {self.currency}"
+        return f"{self.amount} {self.currency}".rstrip()
 
     # --- arithmetic: same currency only -----------------------------------------------------
     def _same(self, other: object) -> Money:
@@ -233,6 +286,11 @@ class Money:
 
     def __ge__(self, other: Money) -> bool:
         return self.amount >= self._same(other).amount
+
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    # Decimal keeps the sign of zero ("-0", or -0.001 rounded), and Babel shows it as "-$0.00".
+    return value.copy_abs() if value.is_zero() else value
 
 
 def total(amounts: list[Money], currency: str) -> Money:

@@ -190,3 +190,70 @@ def test_user_without_role_gets_403(client_for, shopify_store):
 
 def test_rest_framework_plain_tokens_are_gone():
     assert "rest_framework.authtoken" not in settings.INSTALLED_APPS
+
+
+def fail_login(client, i: int, **extra):
+    body = {"username": f"nobody{i}", "password": "wrong"}
+    return client.post(TOKEN_URL, body, format="json", **extra).status_code
+
+
+def test_token_throttle_ignores_x_forwarded_for_without_the_proxy_switch(anon, db, settings):
+    settings.BEHIND_TLS_PROXY = False
+    # Talking to us directly, a client can write any X-Forwarded-For; a fresh one per try must not
+    # buy it a fresh throttle budget.
+    statuses = [fail_login(anon, i, HTTP_X_FORWARDED_FOR=f"10.0.{i}.1") for i in range(25)]
+    assert statuses[:20] == [401] * 20
+    assert statuses[20:] == [429] * 5
+
+
+def test_token_throttle_behind_the_proxy_counts_the_address_the_proxy_appended(anon, db, settings):
+    settings.BEHIND_TLS_PROXY = True
+    settings.TLS_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    # The client writes a fresh address of its own each time; the proxy appends the real one.
+    statuses = [fail_login(anon, i, HTTP_X_FORWARDED_FOR=f"10.0.{i}.1, 203.0.113.7", **proxy) for i in range(25)]
+    assert statuses[:20] == [401] * 20
+    assert statuses[20:] == [429] * 5
+    # Everyone arrives from the proxy's address: another client keeps its own budget.
+    assert fail_login(anon, 99, HTTP_X_FORWARDED_FOR="198.51.100.20", **proxy) == 401
+
+
+def test_token_throttle_uses_the_same_client_address_as_the_login_lockout(rf, settings):
+    from rest_framework.request import Request
+
+    from aftersales.security import client_ip_address
+    from tickets.api.views import TokenView
+
+    settings.BEHIND_TLS_PROXY = True
+    settings.TLS_PROXY_COUNT = 2
+    request = Request(rf.post(TOKEN_URL, REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7, 10.0.0.9"))
+    [throttle] = [cls() for cls in TokenView.throttle_classes]
+    assert throttle.get_ident(request) == client_ip_address(request) == "203.0.113.7"
+
+
+def test_changing_the_password_revokes_every_token_of_that_user(anon, agent, other_agent):
+    first, second, others = issue(anon), issue(anon), issue(anon, other_agent.username)
+    agent.set_password("a new password 123")
+    agent.save()
+    assert with_token(first).get("/api/tickets/").status_code == 401
+    assert with_token(second).get("/api/tickets/").status_code == 401
+    assert with_token(others).get("/api/tickets/").status_code == 200  # only that user's tokens
+
+
+def test_a_password_written_as_a_hash_revokes_the_tokens_too(anon, agent):
+    from django.contrib.auth.hashers import make_password
+
+    token = issue(anon)
+    user = User(pk=agent.pk, username=agent.username, password=make_password("another one 456"))
+    user.save()  # as a fixture load or a user-editing form would: no set_password involved
+    assert with_token(token).get("/api/tickets/").status_code == 401
+
+
+def test_saving_a_user_without_changing_the_password_keeps_the_tokens(anon, agent):
+    token = issue(anon)
+    agent.refresh_from_db()
+    agent.email = "new@example.com"
+    agent.save()
+    agent.save(update_fields=["last_login"])  # what every login does
+    assert with_token(token).get("/api/tickets/").status_code == 200
+    assert with_token(issue(anon)).get("/api/tickets/").status_code == 200

@@ -4,6 +4,9 @@ parameters accepted, `page_size=0` treated unlike the schema says)."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 
 from tests import factories
@@ -158,3 +161,88 @@ def test_whitespace_username_is_wrong_credentials_not_a_blank_field(anon, db):
     # The schema allows any non-empty username; " " is one, so it is checked (and fails) as sent.
     response = anon.post("/api/auth/token/", {"username": " ", "password": "x"}, format="json")
     assert response.status_code == 401
+
+
+def forged(value) -> str:
+    """A cursor in our own format (base64 of [direction, column value, id]) holding ``value``."""
+    raw = json.dumps(["n", value, 1]).encode()  # ensure_ascii: a lone surrogate stays a \\ud800 escape
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+DATED_LISTS = ["/api/tickets/", "/api/orders/", "/api/refunds/"]
+
+
+@pytest.mark.parametrize("url", DATED_LISTS)
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2024-01-01T00:00:00+99:00",  # an offset beyond a day: ValueError
+        "2024-01-01T00:00:00+24:00",
+        "2024-13-01T00:00:00+00:00",  # month 13
+        "2024-01-01T25:00:00+00:00",  # hour 25
+        "9999-12-31T23:59:59-23:59",  # valid, but past year 9999 in UTC: OverflowError in the adapter
+        "0001-01-01T00:00:00+23:59",  # valid, but before year 1 in UTC
+    ],
+)
+def test_cursor_with_an_impossible_time_is_a_404_not_a_500(client_for, agent, shopify_store, url, value):
+    factories.RefundFactory(ticket=factories.TicketFactory(store=shopify_store), requested_by=agent)
+    response = client_for(agent).get(url, {"cursor": forged(value)})
+    assert response.status_code == 404, response.content
+    assert response.json() == {"code": "not_found", "detail": "Invalid cursor"}
+
+
+def test_cursor_with_a_lone_surrogate_is_a_404_not_a_500(client_for, agent, shopify_store):
+    response = client_for(agent).get("/api/stores/", {"cursor": forged("a\ud800b")})
+    assert response.status_code == 404, response.content
+    assert response.json() == {"code": "not_found", "detail": "Invalid cursor"}
+
+
+def test_cursor_at_the_edges_of_time_still_pages(client_for, agent, shopify_store):
+    # The guard refuses what cannot be a time, not the far past or future that can.
+    factories.TicketFactory(store=shopify_store)
+    for value in ("9999-12-31T23:59:59+00:00", "0001-01-01T00:00:00+00:00", "2024-01-01T00:00:00+23:59"):
+        assert client_for(agent).get("/api/tickets/", {"cursor": forged(value)}).status_code == 200, value
+
+
+@pytest.mark.parametrize("url", LISTS)
+@pytest.mark.parametrize("value", ["5" * 5000, "-" + "5" * 5000, "0" * 4999 + "999"])
+def test_a_5000_digit_page_size_is_a_400_not_a_500(client_for, agent, shopify_store, url, value):
+    # int() refuses strings of more than 4,300 digits with a ValueError.
+    assert_invalid(client_for(agent).get(url, {"page_size": value}), "page_size")
+
+
+@pytest.mark.parametrize("url", LISTS)
+def test_a_page_size_padded_to_5000_digits_is_still_its_number(client_for, agent, shopify_store, url):
+    factories.RefundFactory(ticket=factories.TicketFactory(store=shopify_store), requested_by=agent)
+    factories.RefundFactory(ticket=factories.TicketFactory(store=shopify_store), requested_by=agent)
+    response = client_for(agent).get(url, {"page_size": "0" * 4999 + "1"})
+    assert response.status_code == 200, response.content
+    assert len(response.json()["results"]) == 1
+
+
+def test_a_5000_digit_store_filter_is_a_400_not_a_500(client_for, agent, shopify_store):
+    assert_invalid(client_for(agent).get("/api/tickets/", {"store": "5" * 5000}), "store")
+
+
+def test_a_store_id_padded_to_5000_digits_is_still_that_store(client_for, agent, shopify_store):
+    ticket = factories.TicketFactory(store=shopify_store)
+    padded = str(shopify_store.pk).rjust(5000, "0")
+    response = client_for(agent).get("/api/tickets/", {"store": padded})
+    assert response.status_code == 200, response.content
+    assert [row["number"] for row in response.json()["results"]] == [ticket.number]
+
+
+def test_every_integer_query_parameter_is_bounded():
+    # A bound on each side keeps any value the contract accepts inside a bigint column.
+    from tickets.api.contract import MAX_ID
+    from tickets.api.urls import router
+
+    integers = [
+        param
+        for _prefix, viewset, _name in router.registry
+        for param in viewset(action="list").query_contract().params
+        if param.schema["type"] == "integer"
+    ]
+    assert integers
+    for param in integers:
+        assert -MAX_ID <= param.schema["minimum"] <= param.schema["maximum"] <= MAX_ID, param

@@ -1,11 +1,15 @@
 """API token authentication: django-rest-knox tokens, stored as a SHA-512 digest and expiring after
-``AFTERSALES_API_TOKEN_TTL_HOURS``; the token itself is shown once, when it is issued."""
+``AFTERSALES_API_TOKEN_TTL_HOURS``; the token itself is shown once, when it is issued. A password
+change revokes all of that user's tokens (registered in TicketsConfig.ready)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox import auth as knox_auth
@@ -61,3 +65,20 @@ def issue_token(request: Request, *, username: str, password: str) -> tuple[Auth
 
 def revoke_token(token: AuthToken) -> None:
     token.delete()
+
+
+# Not the password_changed hook or a view: a password written any way a model save takes (set_password,
+# the admin, a form, a fixture) must end the tokens issued under the old one, as it ends sessions.
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api-token-password-check")
+def _note_password_change(sender: type, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    if instance.pk is None or (update_fields is not None and "password" not in update_fields):
+        return  # a new user has no tokens; a last_login update leaves the hash alone
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if stored is not None and stored != instance.password:
+        instance._revoke_api_tokens = True
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="api-token-password-revoke")
+def _revoke_tokens_after_password_change(sender: type, instance: Any, **kwargs: Any) -> None:
+    if instance.__dict__.pop("_revoke_api_tokens", False):
+        AuthToken.objects.filter(user=instance).delete()

@@ -26,6 +26,9 @@ MAX_ID = 2**63 - 1
 TEXT_PATTERN = r"^[^\u0000]*$"
 TEXT = {"type": "string", "pattern": TEXT_PATTERN}
 INTEGER_RE = re.compile(r"-?[0-9]+")
+# int() refuses a string of more than 4,300 digits with a ValueError (a 500); no range of ours needs
+# more than MAX_ID's 19, so a longer number is out of range without ever reaching int().
+MAX_DIGITS = len(str(MAX_ID))
 # The JSON Schema keywords a Param may use: each is checked below, so none is only decoration.
 CHECKED_KEYWORDS = {"type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "description"}
 
@@ -43,6 +46,11 @@ class Param:
         unknown = set(self.schema) - CHECKED_KEYWORDS
         if unknown or self.schema.get("type") not in ("integer", "string"):
             raise ImproperlyConfigured(f"Query parameter {self.name!r}: unsupported schema {dict(self.schema)}")
+        # parse_integer clamps what no bigint holds, so only a range inside it keeps that safe.
+        if self.schema["type"] == "integer" and not (
+            -MAX_ID <= self.schema.get("minimum", -MAX_ID - 1) <= self.schema.get("maximum", MAX_ID + 1) <= MAX_ID
+        ):
+            raise ImproperlyConfigured(f"Query parameter {self.name!r}: an integer needs a range within a bigint.")
 
     def openapi(self) -> OpenApiParameter:
         schema = {"type": "array", "items": dict(self.schema)} if self.many else dict(self.schema)
@@ -64,9 +72,9 @@ class Param:
     def value_errors(self, value: str) -> list[str]:
         schema = self.schema
         if schema["type"] == "integer":
-            if not INTEGER_RE.fullmatch(value):
+            number = parse_integer(value)
+            if number is None:
                 return [_("Enter a whole number.")]
-            number = int(value)
             if "minimum" in schema and number < schema["minimum"]:
                 return [_("Enter a number of at least %(minimum)s.") % {"minimum": schema["minimum"]}]
             if "maximum" in schema and number > schema["maximum"]:
@@ -113,6 +121,21 @@ class QueryContract:
 
 
 NO_QUERY = QueryContract()
+
+
+def parse_integer(value: str) -> int | None:
+    """The whole number a query value spells (leading zeros allowed), or None if it spells none.
+
+    A number of more than MAX_DIGITS significant digits comes back as ±10**MAX_DIGITS, outside
+    every range a Param may have, instead of reaching int() (which refuses 4,300+ digits).
+    """
+    if not INTEGER_RE.fullmatch(value):
+        return None
+    sign, digits = (-1, value[1:]) if value.startswith("-") else (1, value)
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:
+        return sign * 10**MAX_DIGITS
+    return sign * int(digits)
 
 
 def pagination_contract(max_page_size: int) -> QueryContract:

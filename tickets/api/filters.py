@@ -24,7 +24,7 @@ from ..errors import MoneyError
 from ..models import Order, Platform, Priority, Refund, Store, Ticket, TicketReason, TicketType
 from ..money import normalize_currency
 from ..states import RefundStatus, TicketStatus
-from .contract import MAX_ID
+from .contract import MAX_ID, parse_integer
 from .errors import UnprocessableQuery
 
 ME, NONE = "me", "none"
@@ -72,12 +72,14 @@ class StoreIdsField(forms.ModelMultipleChoiceField):
     """Store ids: anything but a plain id in the column's range is refused before the database."""
 
     def _check_values(self, value):
-        for pk in value:
-            if not re.fullmatch(r"[0-9]{1,19}", str(pk)) or int(pk) > MAX_ID:
+        numbers = [parse_integer(str(pk)) for pk in value]
+        for pk, number in zip(value, numbers, strict=True):
+            if number is None or not 1 <= number <= MAX_ID:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                 )
-        return super()._check_values(value)
+        # As numbers: Django's own int() of a padded string would refuse past 4,300 digits.
+        return super()._check_values(numbers)
 
 
 class StoreFilter(InFilterMixin, df.ModelMultipleChoiceFilter):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import models
@@ -21,7 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .contract import MAX_ID, QueryContract, pagination_contract
+from .contract import MAX_ID, QueryContract, pagination_contract, parse_integer
 
 FORWARD, BACKWARD = "n", "p"
 
@@ -52,7 +52,8 @@ class KeysetPagination(BasePagination):
         self.request = request
         self.model = queryset.model
         # The view has checked the query against the contract: page_size is an int in range.
-        size = int(request.query_params.get(self.page_size_query_param, self.page_size))
+        raw_size = request.query_params.get(self.page_size_query_param)
+        size = self.page_size if raw_size is None else parse_integer(raw_size)
         raw = request.query_params.get(self.cursor_query_param)
         direction, position = self.decode_cursor(raw) if raw else (FORWARD, None)
         ordering = self.ordering if direction == FORWARD else tuple(_flip(name) for name in self.ordering)
@@ -109,13 +110,12 @@ class KeysetPagination(BasePagination):
         """The column value a cursor holds, as the column's type; None if it cannot be one."""
         field = self.model._meta.get_field(self.ordering[0].lstrip("-"))
         if isinstance(field, models.DateTimeField):
-            when = parse_datetime(value) if isinstance(value, str) and len(value) <= 40 else None
-            return when if when is not None and when.tzinfo is not None else None
+            return _aware_datetime(value)
         if isinstance(field, models.IntegerField):
             return value if type(value) is int and 1 <= value <= MAX_ID else None
         if isinstance(field, models.CharField):
             fits = isinstance(value, str) and len(value) <= field.max_length and "\x00" not in value
-            return value if fits else None
+            return value if fits and _is_encodable(value) else None
         raise TypeError(f"{type(self).__name__}: no cursor for a {type(field).__name__}")
 
     # --- schema ---------------------------------------------------------------------------------
@@ -129,6 +129,30 @@ class KeysetPagination(BasePagination):
             "required": ["next", "previous", "results"],
             "properties": {"next": link, "previous": link, "results": schema},
         }
+
+
+def _aware_datetime(value: Any) -> datetime | None:
+    """The time a cursor's string names, in UTC; None if it names none the database can take."""
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    try:
+        # Well-formed but impossible (month 13, hour 25, an offset of a day or more) is a ValueError.
+        when = parse_datetime(value)
+        if when is None or when.tzinfo is None:
+            return None
+        # The database adapter converts to UTC and would overflow past 9999-12-31 or before year 1.
+        return when.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _is_encodable(text: str) -> bool:
+    """False for a lone surrogate (JSON's "\\ud800"), which no database driver can encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _flip(name: str) -> str:

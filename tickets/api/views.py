@@ -14,7 +14,6 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from ..models import Direction, Message, Order, OrderLine, Refund, Store, Ticket
@@ -31,6 +30,7 @@ from .serializers import (
     TokenRequestSerializer,
     TokenSerializer,
 )
+from .throttling import ClientAddressScopedThrottle
 
 
 class ModelPermissions(permissions.DjangoModelPermissions):
@@ -101,7 +101,7 @@ class TokenView(ContractMixin, APIView):
 
     authentication_classes: list = []  # credentials are the body; no session, so no CSRF check
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientAddressScopedThrottle]
     throttle_scope = "token"
     # 401: wrong credentials; 415: a body neither JSON nor a form; 429: throttled or locked out.
     refusals = (400, 401, 406, 415, 429)

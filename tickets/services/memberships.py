@@ -15,6 +15,7 @@ from ..money import Money
 from ..permissions import ensure_member, require
 from . import audit
 
+ADD = "tickets.add_storemembership"
 CHANGE = "tickets.change_storemembership"
 
 
@@ -62,6 +63,28 @@ def set_approval_limit(membership: StoreMembership, limit: Decimal | None, *, ac
         )
     membership.refund_approval_limit = new
     return current
+
+
+def save_membership(membership: StoreMembership, *, actor) -> StoreMembership:
+    """Create a membership, or save one's limit, as a form left it: the limit goes through
+    ``set_approval_limit`` (checked before anything is written, audited). A membership never
+    changes user or store: moved to oneself it would hand one another's limit unchecked."""
+    wanted = membership.refund_approval_limit
+    with transaction.atomic():
+        if membership._state.adding:
+            ensure_member(actor, membership.store_id)  # another store is as missing
+            require(actor, ADD)
+            if wanted is not None:
+                check_approval_limit(store=membership.store, user_id=membership.user_id, limit=wanted, actor=actor)
+            membership.refund_approval_limit = None
+            membership.save()
+        else:
+            current = lock(StoreMembership, membership.pk)
+            if (current.user_id, current.store_id) != (membership.user_id, membership.store_id):
+                raise PermissionDenied(
+                    _("A membership stays with its user and store; remove it and add a new one instead.")
+                )
+        return set_approval_limit(membership, wanted, actor=actor)
 
 
 def _text(limit: Decimal | None, currency: str) -> str | None:

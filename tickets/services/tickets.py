@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..errors import DomainError
-from ..locks import lock, lock_if_free
+from ..locks import lock, lock_if_free, lock_ticket_thread
 from ..models import Customer, Direction, Message, Order, Store, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
@@ -164,7 +164,7 @@ def receive_message(
         return existing, False
     try:
         with transaction.atomic():
-            ticket = lock(Ticket, ticket.pk)
+            ticket = lock_ticket_thread(ticket.pk)
             if ticket.status == TicketStatus.CLOSED:
                 ticket = _follow_up_for(ticket, received_at=received_at, language=language)
             message = Message.objects.create(
@@ -193,7 +193,8 @@ def receive_message(
 
 def _follow_up_for(closed: Ticket, *, received_at: datetime, language: str) -> Ticket:
     """The ticket a message on a closed ticket belongs in: its newest follow-up while that is
-    still open, else a new follow-up linked to the newest closed one (called with it locked)."""
+    still open, else a new follow-up linked to the newest closed one (called with the chain's
+    first ticket locked, see locks.lock_ticket_thread)."""
     latest = closed
     while (newer := Ticket.objects.filter(follow_up_of=latest).order_by("-pk").first()) is not None:
         latest = newer
