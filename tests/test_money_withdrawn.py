@@ -8,24 +8,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from rest_framework.test import APIClient
 
 from tests import factories
+from tests.money_checks import api_client, money_warnings
 from tickets.currencies import ISO_4217_MINOR_UNITS, WITHDRAWN_MINOR_UNITS
 from tickets.errors import MoneyError
 from tickets.models import Order, OrderLine, Refund
 from tickets.money import Money, currency_exponent, normalize_currency
-
-
-def api_client(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-def money_warnings(caplog) -> list[logging.LogRecord]:
-    return [r for r in caplog.records if r.name == "tickets.money" and r.levelno == logging.WARNING]
-
 
 # --- the table of withdrawn codes ----------------------------------------------------------------
 
