@@ -74,12 +74,43 @@ def test_local_http_fails_check_deploy(tmp_path):
     assert "aftersales.E001" in result.stderr and "AFTERSALES_LOCAL_HTTP" in result.stderr
 
 
-def test_production_without_a_secret_key_refuses_to_start(tmp_path):
+def clean_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OURS)}
+    env.update(DJANGO_SETTINGS_MODULE="aftersales.settings", AFTERSALES_VAR_DIR=str(tmp_path / "var"), **extra)
+    return env
+
+
+@pytest.mark.parametrize("entry", ["aftersales.wsgi", "aftersales.celery"])
+def test_production_without_a_secret_key_refuses_to_start(tmp_path, entry):
+    env = production()
+    del env["DJANGO_SECRET_KEY"]
+    script = f"import django, {entry}; django.setup()"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=clean_env(tmp_path, **env), capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_check_deploy_without_a_secret_key_fails_as_local_http(tmp_path):
     env = production()
     del env["DJANGO_SECRET_KEY"]
     result = run_check(env, tmp_path)
     assert result.returncode != 0
-    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+    assert "aftersales.E001" in result.stderr and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_manage_py_commands_run_on_a_fresh_clone_with_nothing_set(tmp_path):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=ROOT,
+        env=clean_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_debug_settings_are_flagged_by_check_deploy(tmp_path):
