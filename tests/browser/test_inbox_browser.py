@@ -4,6 +4,7 @@ ticket, change its status in place, switch the interface to Chinese."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from tests import factories
 from tests.browser.conftest import log_in
@@ -68,3 +69,27 @@ def test_pages_run_under_a_strict_content_security_policy(page, agent, tickets):
     page.get_by_role("button", name="Assign to me").click()
     page.locator("#ticket-header .toast, .toast").first.wait_for()
     assert violations == []
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_phone_width_pages_do_not_scroll_sideways(page, supervisor, shopify_store, language):
+    from tickets.services.tickets import receive_message
+
+    closed = factories.TicketFactory(
+        store=shopify_store, status="closed", resolved_at=timezone.now(), closed_at=timezone.now()
+    )
+    follow_up = receive_message(closed, body_html="<p>Ersatzlampe kaputt</p>", platform_message_id="p-1")[0].ticket
+    # A long name and the admin link make the top bar as wide as it gets.
+    type(supervisor).objects.filter(pk=supervisor.pk).update(
+        first_name="Maximilian", last_name="Schwarzenberger-Löwenstein", is_staff=True
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, supervisor.username, factories.PASSWORD)
+    if language != "en":
+        page.select_option("#lang-select", language)
+        page.locator(f"html[lang={language}]").wait_for()
+    for path in ("/inbox/", f"/tickets/{follow_up.number}/", f"/tickets/{closed.number}/", "/tickets/999999/"):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, (path, overflow)
+    assert page.locator("#global-search").is_visible()
