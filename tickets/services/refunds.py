@@ -49,14 +49,15 @@ def transition_refund(
         order, current = lock_refund_with_order(refund.pk)
         if kind == ActorKind.USER:
             ensure_member(actor, current.store_id)  # another store's refund is "not found"
-        if not REFUND.allows(current.status, status, kind):
+        allowed = REFUND.allows(current.status, status, kind)
+        if not allowed:
             changes = {}  # transition() refuses the move with its own message
         elif kind == ActorKind.USER:
             changes = _person_may_move(actor, current, status, reference=reference, failure_reason=failure_reason)
         else:
             changes = _automation_may_move(current, status)
         commits = status == F.APPROVED or (current.status == F.FAILED and status == F.EXECUTING)
-        if commits and REFUND.allows(current.status, status, kind):
+        if allowed and commits:
             ensure_refundable(order, current)
         if status == F.FAILED:
             changes["failure_reason"] = failure_reason
