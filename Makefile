@@ -14,7 +14,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
-## make run: install, migrate, load the demo data, start web + worker + beat.
+## make run: install, migrate, load the demo data, start web + worker + beat + the sandbox marketplace.
 # Plain http://127.0.0.1 with debug off, so the product's own error pages show (README: Configuration).
 # The other local commands need the switch too: without it the settings ask for a production key.
 run test messages bench: export AFTERSALES_LOCAL_HTTP = 1
@@ -25,6 +25,7 @@ run: $(VENV)/.installed
 	@echo "  Aftersales is starting at http://127.0.0.1:$(PORT)"
 	@echo "  Log in with one of the demo logins above (password: aftersales-demo)."
 	@echo "  Health: http://127.0.0.1:$(PORT)/healthz   API docs: http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Sandbox marketplace (new orders, returns, buyer emails every minute): http://127.0.0.1:$${AFTERSALES_SANDBOX_PORT:-8765}/_sandbox/state"
 	@echo ""
 	@# bin/supervise.py is honcho; no shell in between, so SIGTERM to make reaches it (see its docstring).
 	$(BIN)/python bin/supervise.py

@@ -18,6 +18,8 @@ app.autodiscover_tasks()
 QUEUES = ("default", "sync", "triage", "outbox", "reports")
 app.conf.task_routes = {
     "integrations.sync_*": {"queue": "sync"},
+    "integrations.process_payload": {"queue": "sync"},
+    "integrations.schedule_syncs": {"queue": "default"},
     "integrations.drain_outbox": {"queue": "outbox"},
     "tickets.triage_*": {"queue": "triage"},
     "tickets.report_*": {"queue": "reports"},
@@ -27,6 +29,18 @@ app.conf.beat_schedule = {
     "close-silent-resolved-tickets": {
         "task": "tickets.close_silent_resolved_tickets",
         "schedule": crontab(minute="*/15"),
+    },
+    # Sends each due (store, stream) to the sync queue; cheap when nothing is due.
+    "schedule-syncs": {
+        "task": "integrations.schedule_syncs",
+        "schedule": 10.0,
+        "options": {"expires": 10},
+    },
+    # The drain is woken after each commit; this catches lost wake-ups and due retries.
+    "drain-outbox": {
+        "task": "integrations.drain_outbox",
+        "schedule": 30.0,
+        "options": {"expires": 30},
     },
     "expire-unshipped-returns": {
         "task": "tickets.expire_unshipped_returns",

@@ -68,3 +68,22 @@ def broker_is_not_embedded(app_configs=None, **kwargs) -> list[Error]:
             id="aftersales.E003",
         )
     ]
+
+
+@register(TAG, deploy=True)
+def credential_keys_are_set(app_configs=None, **kwargs) -> list[Error]:
+    # Locally a generated key file in var/ stands in; in production a lost var/ would make every
+    # store's credentials unreadable, and a key on disk beside the database protects nothing.
+    import os
+
+    if settings.LOCAL_HTTP or os.environ.get("AFTERSALES_CREDENTIAL_KEYS", "").strip():
+        return []
+    return [
+        Error(
+            "AFTERSALES_CREDENTIAL_KEYS is not set: store and mailbox credentials cannot be encrypted or read.",
+            hint='Set AFTERSALES_CREDENTIAL_KEYS to a Fernet key (python -c "from cryptography.fernet import '
+            'Fernet; print(Fernet.generate_key().decode())"); to rotate, put a new key first, run '
+            "`manage.py rotate_credentials`, then drop the old one.",
+            id="aftersales.E005",
+        )
+    ]

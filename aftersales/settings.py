@@ -333,6 +333,25 @@ if not 0 < BEAT_HEARTBEAT_SECONDS < BEAT_STALE_SECONDS:
 # A resolved ticket with no word from the buyer for this long is closed by the system.
 AUTO_CLOSE_RESOLVED_AFTER_HOURS = env_int("AFTERSALES_AUTO_CLOSE_HOURS", 96)
 
+# --- Integrations ---------------------------------------------------------------------------------
+# The sandbox marketplace (``manage.py sandbox``, started by ``make run``): where it listens, and
+# how much faster than real time its scenario runs (its limits, and our quotas for it, scale along).
+SANDBOX_HOST = env("AFTERSALES_SANDBOX_HOST", "127.0.0.1")
+SANDBOX_PORT = env_int("AFTERSALES_SANDBOX_PORT", 8765)
+SANDBOX_IMAP_PORT = env_int("AFTERSALES_SANDBOX_IMAP_PORT", 8143)
+SANDBOX_SMTP_PORT = env_int("AFTERSALES_SANDBOX_SMTP_PORT", 8025)
+SANDBOX_SPEED = env_int("AFTERSALES_SANDBOX_SPEED", 60)
+
+# Outbound mail (replies to buyers). Locally it goes to the sandbox's mail server, so nothing
+# leaves the machine; production sets EMAIL_HOST and friends.
+EMAIL_HOST = env("EMAIL_HOST", SANDBOX_HOST if LOCAL_HTTP else "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", SANDBOX_SMTP_PORT if LOCAL_HTTP else 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "support@aftersales.localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

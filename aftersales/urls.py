@@ -10,5 +10,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("tickets.api.urls")),
+    path("integrations/", include("integrations.urls")),
+    path("settings/", include("integrations.settings_urls")),
     path("", include("tickets.urls")),
 ]

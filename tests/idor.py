@@ -9,9 +9,10 @@ from dataclasses import dataclass, replace
 
 from django.contrib.auth.models import User
 from django.db import models
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from integrations.models import RawPayload
+from integrations.models import MailboxConnection, RawPayload, StoreConnection, SyncCursor
 from tests import factories
 from tickets import models as m
 
@@ -40,6 +41,7 @@ def store_b_objects() -> dict[type[models.Model], models.Model]:
     message = factories.MessageFactory(ticket=ticket, body=f"<p>{MARKER}</p>")
     rule = m.Rule.objects.create(name=f"{MARKER} rule", store=store, event=m.RuleEvent.TICKET_CREATED, actions=[])
     macro = m.Macro.objects.create(name=f"{MARKER} macro", store=store)
+    mailbox = m.Mailbox.objects.create(store=store, address="secret-of-store-b@mail.example")
     objects = [
         store,
         member,
@@ -84,6 +86,28 @@ def store_b_objects() -> dict[type[models.Model], models.Model]:
         RawPayload.objects.create(
             store=store, stream="orders", external_id=MARKER, payload={"note": MARKER}, sha256="c" * 64
         ),
+        StoreConnection.objects.create(
+            store=store, base_url="https://secret-of-store-b.example", credentials={"access_token": MARKER}
+        ),
+        SyncCursor.objects.create(store=store, stream="orders", last_error=MARKER),
+        mailbox,
+        MailboxConnection.objects.create(
+            mailbox=mailbox, host="imap.secret-of-store-b.example", username=MARKER, credentials={"password": MARKER}
+        ),
+        m.Dispute.objects.create(
+            store=store, ticket=ticket, order=order, external_id=MARKER, kind="case", opened_at=timezone.now()
+        ),
+        m.PlatformRefund.objects.create(
+            store=store,
+            order=order,
+            order_external_id=MARKER,
+            external_id=MARKER,
+            amount="1.00",
+            currency="USD",
+            reason=MARKER,
+            refunded_at=timezone.now(),
+        ),
+        m.BlockedSender.objects.create(store=store, address=f"{MARKER.lower()}@spam.example", blocked_by=member),
     ]
     return {type(obj): obj for obj in objects}
 

@@ -25,6 +25,7 @@ def production(**extra: str) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "desk.example.com",
         "DATABASE_URL": POSTGRES,
         "REDIS_URL": REDIS,
+        "AFTERSALES_CREDENTIAL_KEYS": "Hn4Jq2mX0yq3u7mY8gYp4B6d8hQmJ9pVq1yXo8r1c2Y=",
         **extra,
     }
 
@@ -133,3 +134,12 @@ def test_debug_fails_check_deploy_even_with_local_http_off(tmp_path):
     )
     assert result.returncode != 0
     assert "aftersales.E004" in result.stderr
+
+
+def test_production_without_credential_keys_fails_check_deploy_and_says_why(tmp_path):
+    env = production()
+    del env["AFTERSALES_CREDENTIAL_KEYS"]
+    result = run_check(env, tmp_path)
+    assert result.returncode != 0
+    assert "aftersales.E005" in result.stderr
+    assert "AFTERSALES_CREDENTIAL_KEYS" in result.stderr

@@ -79,6 +79,12 @@ def stack(tmp_path_factory):
     if os.environ.get("REDIS_URL"):
         env["REDIS_URL"] = re.sub(r"/\d*$", "", os.environ["REDIS_URL"]) + "/14"  # a db of its own
     port = free_port()
+    # The sandbox marketplace's ports, free ones so a running `make run` on this machine does not clash.
+    env.update(
+        AFTERSALES_SANDBOX_PORT=str(free_port()),
+        AFTERSALES_SANDBOX_IMAP_PORT=str(free_port()),
+        AFTERSALES_SANDBOX_SMTP_PORT=str(free_port()),
+    )
     log = (tmp_path / "make-run.log").open("w")
     process = subprocess.Popen(
         ["make", "run", f"PORT={port}"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
@@ -259,6 +265,35 @@ def test_make_run_serves_the_demo_inbox_and_a_live_worker(stack):
             break
         time.sleep(1)
     assert state == {"status": "closed", "kind": "system"}
+
+
+def test_make_run_brings_new_orders_and_tickets_from_each_platform_within_two_minutes(stack):
+    """No settings, no credentials: the demo stores are connected to the sandbox marketplace, and
+    the worker's syncs bring its new orders and buyers' tickets (by API and by email) into the desk."""
+    wait_for_web(stack["url"], stack)
+    started = time.monotonic()
+    code = (
+        "import json\n"
+        "from tickets.models import Order, Ticket, Message\n"
+        "from integrations.models import StoreConnection\n"
+        "out = {}\n"
+        "for c in StoreConnection.objects.select_related('store'):\n"
+        "    s = c.store\n"
+        "    out[s.platform] = {\n"
+        "        'orders': Order.objects.filter(store=s, created_at__gt=c.created_at).count(),\n"
+        "        'tickets': Ticket.objects.filter(store=s, created_at__gt=c.created_at).count(),\n"
+        "    }\n"
+        "print(json.dumps(out))"
+    )
+    counts = {}
+    while time.monotonic() - started < 120:
+        counts = json.loads(manage(stack, code))
+        if len(counts) == 3 and all(c["orders"] and c["tickets"] for c in counts.values()):
+            break
+        time.sleep(3)
+    assert set(counts) == {"shopify", "amazon", "ebay"}, counts
+    for platform, seen in counts.items():
+        assert seen["orders"] > 0 and seen["tickets"] > 0, (platform, counts, stack["log"].read_text()[-3000:])
 
 
 def test_sigterm_to_make_run_stops_every_process_within_ten_seconds_without_sigkill(stack):

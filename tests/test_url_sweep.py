@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.exceptions import Resolver404
 from django.utils.regex_helper import normalize
 
-from integrations.models import WorkerHeartbeat
+from integrations.models import QuarantinedEmail, RawPayload, WorkerHeartbeat
 from tests import idor
 from tickets import models as m
 from tickets.roles import ROLE_PERMISSIONS
@@ -51,6 +51,7 @@ GLOBAL_MODELS = {
     m.Team: "teams are shared by every store",
     Group: "the four roles",
     WorkerHeartbeat: "worker liveness, no store data",
+    QuarantinedEmail: "mail that matched no store: admins assign it to one, so it belongs to none yet",
 }
 
 # Parameters that name no object, and values that make the pattern resolve.
@@ -60,7 +61,12 @@ SAMPLES = {
     "url": ["no-such-page/"],
 }
 # Plain views name their object by parameter name.
-PLAIN_VIEW_OBJECTS = {"number": (m.Ticket, "number")}
+PLAIN_VIEW_OBJECTS = {
+    "number": (m.Ticket, "number"),
+    "store_id": (m.Store, "pk"),
+    "payload_id": (RawPayload, "pk"),
+    "email_id": (QuarantinedEmail, "pk"),
+}
 # The sweep asks as two members of our store: one holding every role, who reaches every page any
 # role reaches, and one holding none, whom every permission check refuses; a check of the role
 # made before the object's store (403 for a foreign object, 404 for a missing one) shows with the

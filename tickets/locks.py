@@ -59,3 +59,14 @@ def lock_sequence(name: str):
 
     Sequence.objects.get_or_create(name=name, defaults={"value": 0})
     return lock(Sequence, name)
+
+
+def lock_key(key: str) -> None:
+    """A named lock held until the transaction ends, for rows that do not exist yet (two workers
+    ingesting the same platform record at once). PostgreSQL: a transaction-level advisory lock;
+    SQLite already runs one writer at a time."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])

@@ -19,4 +19,5 @@ urlpatterns = [
     path("tickets/<int:number>/status/", ticket.change_status, name="ticket-status"),
     path("tickets/<int:number>/assign/", ticket.assign, name="ticket-assign"),
     path("tickets/<int:number>/note/", ticket.add_note, name="ticket-note"),
+    path("tickets/<int:number>/block-sender/", ticket.block_sender, name="ticket-block-sender"),
 ]

@@ -1,21 +1,30 @@
 """The domain model, one module per aggregate."""
 
 from .audit import AuditEvent
-from .customers import Customer, CustomerTier
+from .customers import BlockedSender, Customer, CustomerTier
+from .disputes import Dispute, DisputeKind, DisputeStatus
 from .evidence import Attachment, EvidenceKind
 from .macros import Macro, MacroVariant
 from .messages import Direction, Message, SendStatus
 from .orders import Fulfilment, Order, OrderLine, TrackingStatus
 from .outbox import OutboxAction, OutboxKind, OutboxStatus
-from .refunds import Refund, RefundKind, RefundMethod
+from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
 from .rma import QcResult, ReturnAuthorization, RmaLine
 from .rules import Rule, RuleEvent, RuleRun
 from .sequences import Sequence
 from .sla import SlaPolicy
-from .stores import Platform, Store, StoreMembership, Team
-from .tickets import Priority, Tag, Ticket, TicketReason, TicketType
+from .stores import Mailbox, MailboxKind, Platform, Store, StoreMembership, Team
+from .tickets import Channel, Priority, Tag, Ticket, TicketReason, TicketType
 
 __all__ = [
+    "Channel",
+    "MailboxKind",
+    "Mailbox",
+    "PlatformRefund",
+    "DisputeStatus",
+    "DisputeKind",
+    "Dispute",
+    "BlockedSender",
     "Attachment",
     "AuditEvent",
     "Customer",

@@ -1,5 +1,6 @@
-"""Buyers, one identity per store."""
+"""Buyers, one identity per store, and the senders a store blocked."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +56,25 @@ class Customer(models.Model):
     @property
     def is_vip(self) -> bool:
         return self.tier == CustomerTier.VIP
+
+
+class BlockedSender(models.Model):
+    """Mail from this address to this store is kept but opens no ticket (spam, a looping robot)."""
+
+    store = models.ForeignKey("tickets.Store", on_delete=models.CASCADE, related_name="blocked_senders")
+    address = models.CharField(_("address"), max_length=254)
+    blocked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        ordering = ["address"]
+        verbose_name = _("blocked sender")
+        verbose_name_plural = _("blocked senders")
+        constraints = [models.UniqueConstraint(fields=["store", "address"], name="blockedsender_unique")]
+
+    def __str__(self) -> str:
+        return self.address

@@ -31,6 +31,15 @@ class Message(models.Model):
     body = models.TextField(_("body"), help_text=_("Sanitized HTML."))
     original_language = models.CharField(_("language"), max_length=16, blank=True)
     platform_message_id = models.CharField(_("platform message id"), max_length=191, blank=True)
+    # Email threading and replies: the sender's address, the platform conversation the message
+    # belongs to (an eBay conversation), and the id a reply must quote (eBay's ExternalMessageID).
+    sender_address = models.CharField(_("sender address"), max_length=254, blank=True)
+    thread_key = models.CharField(_("conversation"), max_length=191, blank=True)
+    reply_to_id = models.CharField(max_length=191, blank=True)
+    automated = models.BooleanField(
+        _("automated"), default=False, help_text=_("An auto-reply or bounce: opens nothing, never answered.")
+    )
+    send_error = models.TextField(_("send error"), blank=True)
     send_status = models.CharField(
         _("send status"), max_length=10, choices=SendStatus.choices, blank=True, default=SendStatus.NOT_APPLICABLE
     )
@@ -50,7 +59,12 @@ class Message(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(direction__in=Direction.values), name="message_direction_valid"),
         ]
-        indexes = [models.Index(fields=["ticket", "created_at"])]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"]),
+            # Threading looks up a Message-ID / In-Reply-To in either direction, and conversations.
+            models.Index(fields=["store", "platform_message_id"], name="message_platform_id"),
+            models.Index(fields=["store", "thread_key"], condition=~models.Q(thread_key=""), name="message_thread"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()} on #{self.ticket_id}"

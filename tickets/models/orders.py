@@ -37,6 +37,13 @@ class Order(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     total_amount = models.DecimalField(_("total"), max_digits=18, decimal_places=4)
     paid_amount = models.DecimalField(_("paid"), max_digits=18, decimal_places=4, default=0)
+    platform_status = models.CharField(_("platform status"), max_length=40, blank=True)
+    # The same total in the shop's own currency, when the buyer paid in another (presentment) one.
+    shop_currency = models.CharField(_("shop currency"), max_length=3, blank=True)
+    shop_total_amount = models.DecimalField(_("shop total"), max_digits=18, decimal_places=4, null=True, blank=True)
+    # Amounts the platform sent with more decimals than the currency has: rounded half-even in the
+    # columns, the text as sent kept here ({"total": "12.345", "lines.<id>.unit_price": …}).
+    raw_amounts = models.JSONField(_("amounts as sent, where rounded"), default=dict, blank=True)
     fulfilment = models.CharField(
         _("fulfilment"), max_length=16, choices=Fulfilment.choices, default=Fulfilment.MERCHANT
     )

@@ -107,3 +107,46 @@ class Refund(models.Model):
     @property
     def money(self) -> Money:
         return Money.stored(self.amount, self.currency)
+
+
+class PlatformRefund(models.Model):
+    """A refund as the platform recorded it (ours or made in its back office): pulled as its own
+    stream and matched to our Refund when it names our reference; reconciliation reads these."""
+
+    store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="platform_refunds")
+    order = models.ForeignKey("tickets.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    order_external_id = models.CharField(_("platform order id"), max_length=128)
+    refund = models.ForeignKey(
+        Refund, on_delete=models.SET_NULL, null=True, blank=True, related_name="platform_records"
+    )
+    external_id = models.CharField(_("platform refund id"), max_length=191)
+    amount = models.DecimalField(_("amount"), max_digits=18, decimal_places=4)
+    currency = models.CharField(_("currency"), max_length=3)
+    raw_amount = models.CharField(_("amount as sent, where rounded"), max_length=64, blank=True)
+    status = models.CharField(_("status"), max_length=16, default="succeeded")
+    reference = models.CharField(_("reference"), max_length=191, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    refunded_at = models.DateTimeField(_("refunded"))
+    platform_updated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        ordering = ["-refunded_at"]
+        verbose_name = _("platform refund")
+        verbose_name_plural = _("platform refunds")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "external_id"], name="platformrefund_unique_external_id"),
+            models.CheckConstraint(
+                condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="platformrefund_currency_iso"
+            ),
+        ]
+        indexes = [models.Index(fields=["store", "refunded_at"]), models.Index(fields=["order_external_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.external_id}: {self.money}"
+
+    @property
+    def money(self) -> Money:
+        return Money.stored(self.amount, self.currency)

@@ -18,6 +18,14 @@ class ReturnAuthorization(models.Model):
     store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("RMA number"), max_length=32, unique=True)
     status = models.CharField(_("status"), max_length=12, choices=RmaStatus.choices, default=RmaStatus.REQUESTED)
+    # A return the buyer opened on the platform: its id there, its state in the platform's words,
+    # the marketplace's reason code and the date the platform wants an answer by.
+    external_id = models.CharField(_("platform return id"), max_length=128, blank=True)
+    platform_status = models.CharField(_("platform status"), max_length=40, blank=True)
+    reason_code = models.CharField(_("platform reason code"), max_length=80, blank=True)
+    buyer_comment = models.TextField(_("buyer comment"), blank=True)
+    respond_by = models.DateTimeField(_("respond by"), null=True, blank=True)
+    platform_updated_at = models.DateTimeField(null=True, blank=True)
     return_address = models.TextField(_("return address"), blank=True)
     label_url = models.URLField(_("return label"), blank=True)
     carrier = models.CharField(_("carrier"), max_length=64, blank=True)
@@ -43,6 +51,9 @@ class ReturnAuthorization(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(status=RmaStatus.INSPECTED) | models.Q(qc_result__in=["pass", "fail"]),
                 name="rma_inspected_has_qc_result",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "external_id"], condition=~models.Q(external_id=""), name="rma_unique_external_id"
             ),
         ]
         indexes = [models.Index(fields=["tracking_number"]), models.Index(fields=["status", "-created_at"])]

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from ..validators import validate_currency, validate_time_zone
@@ -47,6 +48,13 @@ class Store(models.Model):
     )
     return_window_days = models.PositiveSmallIntegerField(_("return window (days)"), default=30)
     enabled = models.BooleanField(_("enabled"), default=True)
+    email_sender_name = models.CharField(
+        _("email sender name"),
+        max_length=120,
+        blank=True,
+        help_text=_("Name buyers see on replies, e.g. Acme Support."),
+    )
+    email_signature = models.TextField(_("email signature"), blank=True)
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="StoreMembership", related_name="stores", blank=True
     )
@@ -100,6 +108,34 @@ class StoreMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.store}"
+
+
+class MailboxKind(models.TextChoices):
+    SUPPORT = "support", _("Support address")
+    AMAZON_RELAY = "amazon_relay", _("Amazon buyer-seller relay")
+
+
+class Mailbox(models.Model):
+    """An address buyers write to; mail to it belongs to its store (anything else waits in quarantine)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="mailboxes")
+    address = models.EmailField(_("address"), unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=MailboxKind.choices, default=MailboxKind.SUPPORT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = scoped_manager()
+
+    class Meta:
+        ordering = ["address"]
+        verbose_name = _("mailbox")
+        verbose_name_plural = _("mailboxes")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=MailboxKind.values), name="mailbox_kind_valid"),
+            models.CheckConstraint(condition=models.Q(address=Lower("address")), name="mailbox_lower"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
 
 
 class Team(models.Model):

@@ -38,6 +38,16 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+class Channel(models.TextChoices):
+    """How the buyer reached us, so a reply goes back the same way."""
+
+    EMAIL = "email", _("Email")
+    EBAY = "ebay", _("eBay messages")
+    MARKETPLACE = "marketplace", _("Marketplace (return or dispute)")
+    PORTAL = "portal", _("Buyer portal")
+    WEB = "web", _("Created by an agent")
+
+
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
 
 
@@ -70,6 +80,10 @@ class Ticket(models.Model):
         verbose_name=_("follow-up of"),
     )
     subject = models.CharField(_("subject"), max_length=300)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, default=Channel.EMAIL)
+    # A return or dispute that arrived before its order: the platform's order id, so the order
+    # adopts the ticket when it is synced (empty once linked).
+    awaiting_order_external_id = models.CharField(max_length=128, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=TicketType.choices, default=TicketType.INQUIRY)
     reason = models.CharField(_("reason"), max_length=24, choices=TicketReason.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.NEW)
@@ -108,6 +122,7 @@ class Ticket(models.Model):
                 condition=models.Q(reason__in=[*TicketReason.values, ""]), name="ticket_reason_valid"
             ),
             models.CheckConstraint(condition=models.Q(priority__in=Priority.values), name="ticket_priority_valid"),
+            models.CheckConstraint(condition=models.Q(channel__in=Channel.values), name="ticket_channel_valid"),
             models.CheckConstraint(
                 condition=models.Q(csat_score__isnull=True) | models.Q(csat_score__gte=1, csat_score__lte=5),
                 name="ticket_csat_1_to_5",
@@ -125,6 +140,11 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status", "-last_activity_at", "-id"], name="ticket_inbox_assignee"),
             models.Index(fields=["type", "status", "-last_activity_at"], name="ticket_inbox_type"),
             models.Index(fields=["status", "resolution_due_at"], name="ticket_sla_due"),
+            models.Index(
+                fields=["store", "awaiting_order_external_id"],
+                condition=~models.Q(awaiting_order_external_id=""),
+                name="ticket_awaiting_order",
+            ),
         ]
 
     def __str__(self) -> str:

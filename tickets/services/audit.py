@@ -30,8 +30,24 @@ def record(
     actor_kind: str | None = None,
     note: str = "",
 ) -> AuditEvent:
+    event = build(actor=actor, action=action, obj=obj, before=before, after=after, actor_kind=actor_kind, note=note)
+    event.save(force_insert=True)
+    return event
+
+
+def build(
+    *,
+    actor,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    actor_kind: str | None = None,
+    note: str = "",
+) -> AuditEvent:
+    """The audit row ``record`` writes, unsaved: bulk paths build theirs here and insert them at once."""
     ticket = obj if isinstance(obj, Ticket) else getattr(obj, "ticket", None)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor,
         actor_kind=actor_kind_of(actor, actor_kind),
         action=action,

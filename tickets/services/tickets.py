@@ -5,15 +5,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..errors import DomainError
 from ..locks import lock, lock_if_free, lock_ticket_thread
-from ..models import Customer, Direction, Message, Order, Store, Ticket
-from ..models.tickets import Priority, TicketReason, TicketType
+from ..models import AuditEvent, Customer, Direction, Message, Order, Store, Ticket
+from ..models.tickets import Channel, Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
 from ..sanitize import clean_html, preview
 from ..states import TICKET, ActorKind, TicketStatus
@@ -40,6 +40,7 @@ def create_ticket(
     language: str = "",
     created_at: datetime | None = None,
     follow_up_of: Ticket | None = None,
+    channel: str = "",
 ) -> Ticket:
     if actor is not None:
         ensure_member(actor, store.pk)  # membership before roles: a foreign store is "not found"
@@ -50,10 +51,10 @@ def create_ticket(
     Priority(priority)
     now = created_at or timezone.now()
     with transaction.atomic():
-        ticket = Ticket.objects.create(
+        ticket = new_ticket(
             number=sequences.next_value("ticket"),
             store=store,
-            subject=subject.strip()[:300],
+            subject=subject,
             type=type,
             reason=reason,
             priority=priority,
@@ -61,25 +62,88 @@ def create_ticket(
             order=order,
             language=language,
             follow_up_of=follow_up_of,
-            last_activity_at=now,
-            status_changed_at=now,
+            channel=channel,
+            created_at=now,
         )
-        Ticket.objects.filter(pk=ticket.pk).update(created_at=now)
-        ticket.created_at = now
-        audit.record(
-            actor=actor,
-            actor_kind=actor_kind,
-            action="ticket.created",
-            obj=ticket,
-            after={
-                "status": ticket.status,
-                "type": type,
-                "reason": reason,
-                "priority": priority,
-                **({"follow_up_of": follow_up_of.number} if follow_up_of else {}),
-            },
-        )
+        insert_tickets([ticket])
+        created_audit(ticket, actor=actor, actor_kind=actor_kind).save(force_insert=True)
     return ticket
+
+
+def new_ticket(
+    *,
+    number: int,
+    store: Store,
+    subject: str,
+    type: str = TicketType.INQUIRY,
+    reason: str = "",
+    priority: str = Priority.NORMAL,
+    customer: Customer | None = None,
+    order: Order | None = None,
+    language: str = "",
+    follow_up_of: Ticket | None = None,
+    channel: str = "",
+    created_at: datetime,
+) -> Ticket:
+    """The ticket ``create_ticket`` writes, unsaved (bulk ingest builds its new tickets here too)."""
+    ticket = Ticket(
+        number=number,
+        store=store,
+        subject=subject.strip()[:300],
+        type=type,
+        reason=reason,
+        priority=priority,
+        customer=customer,
+        order=order,
+        language=language,
+        follow_up_of=follow_up_of,
+        **({"channel": Channel(channel).value} if channel else {}),
+        last_activity_at=created_at,
+        status_changed_at=created_at,
+    )
+    ticket.created_at = created_at
+    return ticket
+
+
+def insert_tickets(tickets: list[Ticket]) -> None:
+    """Insert new tickets as built, ``created_at`` included, and set their pks.
+
+    ``created_at`` is auto_now_add, which a normal save or bulk_create overwrites with now; a
+    raw insert keeps the time the buyer wrote, with no second UPDATE per ticket."""
+    if not tickets:
+        return
+    now = timezone.now()
+    for ticket in tickets:
+        ticket.updated_at = now
+        if ticket.created_at is None:
+            ticket.created_at = now
+    opts = Ticket._meta
+    fields = [f for f in opts.concrete_fields if not f.primary_key]
+    size = connection.ops.bulk_batch_size(fields, tickets) or len(tickets)
+    for start in range(0, len(tickets), size):
+        chunk = tickets[start : start + size]
+        rows = Ticket._base_manager._insert(chunk, fields=fields, returning_fields=opts.db_returning_fields, raw=True)
+        for ticket, row in zip(chunk, rows, strict=True):
+            ticket.pk = row[0]
+            ticket._state.adding = False
+            ticket._state.db = connection.alias
+
+
+def created_audit(ticket: Ticket, *, actor=None, actor_kind: str | None = None) -> AuditEvent:
+    """The "ticket.created" audit row of a new ticket, unsaved: one shape for every path."""
+    return audit.build(
+        actor=actor,
+        actor_kind=actor_kind,
+        action="ticket.created",
+        obj=ticket,
+        after={
+            "status": ticket.status,
+            "type": ticket.type,
+            "reason": ticket.reason,
+            "priority": ticket.priority,
+            **({"follow_up_of": ticket.follow_up_of.number} if ticket.follow_up_of_id else {}),
+        },
+    )
 
 
 def change_status(ticket: Ticket, status: str, *, actor, actor_kind: str | None = None, note: str = "") -> Ticket:
@@ -148,24 +212,35 @@ def receive_message(
     author_name: str = "",
     language: str = "",
     received_at: datetime | None = None,
+    sender_address: str = "",
+    thread_key: str = "",
+    reply_to_id: str = "",
+    automated: bool = False,
+    checked_duplicate: bool = False,
 ) -> tuple[Message, bool]:
     """Store a buyer's message once (however often it is delivered); it reopens the ticket.
 
     A closed ticket stays closed (its reports never change): the message opens a follow-up
     ticket linked to it, or joins the follow-up already open. ``message.ticket`` tells where it
     went. Returns the message and whether it was new.
+
+    An ``automated`` message (an auto-reply or bounce) is only filed on the ticket: it reopens
+    nothing, opens no follow-up and leaves the ticket's last message as it was.
+
+    ``checked_duplicate``: the caller already looked for this message id (under its lock).
     """
     received_at = received_at or timezone.now()
     html = clean_html(body_html)
-    existing = Message.objects.filter(
-        store_id=ticket.store_id, direction=Direction.INBOUND, platform_message_id=platform_message_id
-    ).first()
-    if existing and platform_message_id:
-        return existing, False
+    if platform_message_id and not checked_duplicate:
+        existing = Message.objects.filter(
+            store_id=ticket.store_id, direction=Direction.INBOUND, platform_message_id=platform_message_id
+        ).first()
+        if existing:
+            return existing, False
     try:
         with transaction.atomic():
             ticket = lock_ticket_thread(ticket.pk)
-            if ticket.status == TicketStatus.CLOSED:
+            if ticket.status == TicketStatus.CLOSED and not automated:
                 ticket = _follow_up_for(ticket, received_at=received_at, language=language)
             message = Message.objects.create(
                 ticket=ticket,
@@ -175,12 +250,22 @@ def receive_message(
                 body=html,
                 original_language=language,
                 platform_message_id=platform_message_id,
+                sender_address=sender_address.strip().lower()[:254],
+                thread_key=thread_key[:191],
+                reply_to_id=reply_to_id[:191],
+                automated=automated,
                 created_at=received_at,
             )
-            Ticket.objects.filter(pk=ticket.pk).update(
-                last_message_at=received_at, last_activity_at=received_at, last_message_preview=preview(html, 200)
-            )
-            ticket.refresh_from_db()
+            if automated:
+                return message, True
+            changes = {
+                "last_message_at": received_at,
+                "last_activity_at": received_at,
+                "last_message_preview": preview(html, 200),
+            }
+            Ticket.objects.filter(pk=ticket.pk).update(**changes)
+            for name, value in changes.items():  # the row is locked: this is what it now holds
+                setattr(ticket, name, value)
             if TICKET.allows(ticket.status, TicketStatus.OPEN, ActorKind.BUYER) and ticket.status != TicketStatus.NEW:
                 change_status(ticket, TicketStatus.OPEN, actor=None, actor_kind=ActorKind.BUYER, note=NOTE_NEW_MESSAGE)
     except IntegrityError:

@@ -47,6 +47,7 @@ def ticket_detail(request, number: int):
         ticket,
         thread=ticket_page.thread(ticket),
         previous=ticket_page.previous_tickets(ticket, request.user),
+        sender_address=sender_address_of(ticket),
     )
     return render(request, "tickets/ticket.html", context)
 
@@ -109,6 +110,36 @@ def assign(request, number: int):
         lambda ticket: ticket_service.assign(ticket, assignee, actor=request.user),
         lambda ticket: _("Assigned to you.") if assignee else _("Unassigned."),
     )
+
+
+def sender_address_of(ticket) -> str:
+    """The address the buyer writes from: the newest inbound message's sender, else the buyer's email."""
+    latest = (
+        ticket.messages.filter(direction="inbound").exclude(sender_address="").order_by("-created_at", "-pk").first()
+    )
+    if latest is not None:
+        return latest.sender_address.strip().lower()
+    return ((ticket.customer.email if ticket.customer_id else "") or "").strip().lower()
+
+
+@login_required
+@require_POST
+def block_sender(request, number: int):
+    """Mail from this ticket's sender to its store stops opening tickets (spam, a looping robot)."""
+    ticket = _ticket(request, number)
+    from ..services.senders import block_sender as block  # noqa: PLC0415 - TODO: top-level once it lands
+
+    address = sender_address_of(ticket)
+    if not address:
+        messages.error(request, _("This ticket has no sender address to block."))
+        return redirect("ticket", number=ticket.number)
+    try:
+        block(store=ticket.store, address=address, actor=request.user)
+    except DomainError as exc:
+        _flash(request, ok="", error=exc)
+    else:
+        _flash(request, ok=_("Mail from %(address)s will no longer open tickets.") % {"address": address}, error=None)
+    return redirect("ticket", number=ticket.number)
 
 
 @login_required

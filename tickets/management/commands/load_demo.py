@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from django.contrib.auth.models import Group
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from tickets.demo.builder import load_demo
@@ -29,6 +30,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo data already complete; nothing written ({elapsed:.1f} s)."))
         self.stdout.write("  " + ", ".join(f"{name}: {count}" for name, count in summary.totals.items()))
         self.stdout.write("  Stores: " + "; ".join(f"{spec.name} ({spec.currency})" for spec in STORES))
+        # The integrations app connects the demo stores to the sandbox marketplace. Called by name:
+        # tickets never imports integrations.
+        if "connect_sandbox" in get_commands():
+            call_command("connect_sandbox", stdout=self.stdout)
         self.stdout.write(f"  Demo logins (password: {PASSWORD}):")
         for staff in STAFF:
             where = ", ".join(staff.stores) if staff.stores else "all stores (superuser)"

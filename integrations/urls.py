@@ -1,0 +1,11 @@
+"""URLs of the integrations app: platform webhooks."""
+
+from django.urls import path
+
+from . import webhooks
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("webhooks/shopify/", webhooks.shopify_webhook, name="shopify_webhook"),
+]

@@ -1,0 +1,258 @@
+"""The outbox drain against the real adapters and the in-process sandbox: a refund reaches the
+platform exactly once, a crash between "in progress" and "result recorded" is settled by a lookup
+(never a second refund), refusals dead-letter with the platform's words, and two drains never
+run the same action."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from integrations import registry
+from integrations.models import StoreConnection
+from integrations.outbox import MAX_ATTEMPTS, claim_next, drain
+from integrations.sync import sync_stream
+from tests import factories
+from tickets.models import Order, OutboxAction, Refund
+from tickets.models.outbox import OutboxStatus
+from tickets.services.outbox import enqueue_refund_execution
+from tickets.states import RefundStatus
+
+from .pipe_sandbox import connect, count_requests, fresh_quota_fixture, sandbox_fixture  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def synced_shop(box, tenant: str = "acme"):
+    store = connect(box, "shopify", tenant)
+    assert sync_stream(store.pk, "orders").status == "ok"
+    return store
+
+
+def approved_refund(store, *, amount: str = "5.00", order: Order | None = None) -> Refund:
+    order = order or Order.objects.filter(store=store).exclude(total_amount=None).order_by("pk").first()
+    customer = order.customer or factories.CustomerFactory(store=store)
+    ticket = factories.TicketFactory(store=store, order=order, customer=customer)
+    return factories.RefundFactory(
+        ticket=ticket, amount=Decimal(amount), currency=order.currency, status=RefundStatus.APPROVED
+    )
+
+
+def shop_refunds(box, tenant: str = "acme") -> list:
+    return box.world.tenant("shopify", tenant).refunds
+
+
+def test_an_execute_refund_action_reaches_the_sandbox_exactly_once(sandbox):
+    store = synced_shop(sandbox)
+    refund = approved_refund(store)
+    action = enqueue_refund_execution(refund)
+    assert drain() == 1
+    refund.refresh_from_db()
+    action.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED
+    assert refund.platform_refund_id.startswith("gid://shopify/Refund/")
+    assert refund.platform_amount == Decimal("5.00")
+    assert action.status == OutboxStatus.DONE and action.attempts == 1
+    (executed,) = shop_refunds(sandbox)
+    assert str(refund.idempotency_key) in str(executed)
+    assert drain() == 0 and len(shop_refunds(sandbox)) == 1
+
+
+def test_enqueue_refund_execution_is_idempotent_and_keyed_by_the_refund(sandbox):
+    store = synced_shop(sandbox)
+    refund = approved_refund(store)
+    first = enqueue_refund_execution(refund)
+    second = enqueue_refund_execution(refund)
+    assert first.pk == second.pk and OutboxAction.objects.count() == 1
+    assert str(refund.idempotency_key) in first.idempotency_key
+    assert first.payload == {"refund_id": refund.pk, "lines": []}
+
+
+def test_enqueue_wakes_the_drain_only_after_commit(sandbox, django_capture_on_commit_callbacks):
+    store = synced_shop(sandbox)
+    refund = approved_refund(store)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        enqueue_refund_execution(refund)
+        enqueue_refund_execution(refund)
+    assert len(callbacks) == 1
+
+
+def test_a_crash_after_the_call_is_settled_by_lookup_and_refunds_once(sandbox):
+    store = synced_shop(sandbox)
+    refund = approved_refund(store)
+    action = enqueue_refund_execution(refund)
+    mutations = count_requests(sandbox, "shopify", b"refundCreate")
+    # A worker claims the action (in_progress committed), refunds on the platform, and dies
+    # before it records the result.
+    claim = claim_next()
+    assert claim.action.pk == action.pk
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.EXECUTING
+    adapter = registry.adapter_for(store)
+    from integrations.outbox import refund_payload
+
+    adapter.push("execute_refund", refund_payload(refund, claim.action), idempotency_key=str(refund.idempotency_key))
+    assert len(mutations) == 1
+    # Its lease runs out; another drain takes the action over.
+    OutboxAction.objects.filter(pk=action.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.DONE and action.attempts == 2
+    assert refund.status == RefundStatus.SUCCEEDED
+    assert len(mutations) == 1  # found by lookup: not sent again
+    assert len(shop_refunds(sandbox)) == 1
+    assert refund.platform_refund_id == shop_refunds(sandbox)[0]["id"]
+
+
+def test_a_crash_before_the_call_sends_after_lookup_finds_nothing(sandbox):
+    store = synced_shop(sandbox)
+    refund = approved_refund(store)
+    action = enqueue_refund_execution(refund)
+    mutations = count_requests(sandbox, "shopify", b"refundCreate")
+    claim_next()  # claimed, then the worker died before calling
+    OutboxAction.objects.filter(pk=action.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert drain() == 1
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED
+    assert len(mutations) == 1 and len(shop_refunds(sandbox)) == 1
+
+
+def test_an_action_whose_lease_still_runs_is_left_alone(sandbox):
+    store = synced_shop(sandbox)
+    enqueue_refund_execution(approved_refund(store))
+    claim_next()
+    assert drain() == 0
+    assert shop_refunds(sandbox) == []
+
+
+def test_a_platform_refusal_dead_letters_at_once_with_the_platforms_message(sandbox):
+    store = synced_shop(sandbox)
+    order = Order.objects.filter(store=store).order_by("pk").first()
+    refund = approved_refund(store, amount=str(order.total_amount + 100), order=order)
+    action = enqueue_refund_execution(refund)
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.DEAD and action.attempts == 1
+    assert "exceeds the refundable amount" in action.last_error
+    assert refund.status == RefundStatus.FAILED and "exceeds the refundable amount" in refund.failure_reason
+    assert shop_refunds(sandbox) == []
+
+
+def test_transient_trouble_retries_later_then_dead_letters_after_max_attempts(sandbox):
+    store = synced_shop(sandbox)
+    refund = approved_refund(store)
+    action = enqueue_refund_execution(refund)
+    StoreConnection.objects.filter(store=store).update(base_url="http://127.0.0.1:9/shopify/acme")
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.FAILED and action.next_attempt_at > timezone.now()
+    assert "ConnectionError" in action.last_error
+    assert refund.status == RefundStatus.EXECUTING  # unknown: never failed while it may have happened
+    assert drain() == 0  # not due yet
+    OutboxAction.objects.filter(pk=action.pk).update(attempts=MAX_ATTEMPTS - 1, next_attempt_at=timezone.now())
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.DEAD and "ConnectionError" in action.last_error
+    assert refund.status == RefundStatus.FAILED and refund.failure_reason
+
+
+def test_a_cancelled_refund_is_never_sent(sandbox):
+    store = synced_shop(sandbox)
+    refund = approved_refund(store)
+    action = enqueue_refund_execution(refund)
+    Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.CANCELLED)
+    drain()
+    action.refresh_from_db()
+    assert action.status == OutboxStatus.DEAD and shop_refunds(sandbox) == []
+
+
+def test_an_asynchronous_amazon_refund_waits_then_succeeds_once(sandbox):
+    store = connect(sandbox, "amazon", "acme-us")
+    assert sync_stream(store.pk, "orders").status == "ok"
+    order = Order.objects.filter(store=store).exclude(total_amount=None).order_by("pk").first()
+    refund = approved_refund(store, amount="1.00", order=order)
+    action = enqueue_refund_execution(refund)
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.IN_PROGRESS and action.payload["reference"]  # the feed id
+    assert refund.status == RefundStatus.EXECUTING
+    sandbox.world.clock.advance(60)  # Amazon processes the feed
+    OutboxAction.objects.filter(pk=action.pk).update(next_attempt_at=timezone.now())
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.DONE and refund.status == RefundStatus.SUCCEEDED
+    tenant = sandbox.world.tenant("amazon", "acme-us")
+    assert tenant.refund_counts[str(refund.idempotency_key)] == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_drains_in_two_threads_never_execute_the_same_action(sandbox):
+    store = synced_shop(sandbox)
+    refunds = [approved_refund(store, amount="1.00") for _ in range(6)]
+    for refund in refunds:
+        OutboxAction.objects.create(
+            kind="execute_refund",
+            store=store,
+            payload={"refund_id": refund.pk, "lines": []},
+            idempotency_key=f"refund:{refund.idempotency_key}",
+        )
+    mutations = count_requests(sandbox, "shopify", b"refundCreate")
+    handled: list[int] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            start.wait()
+            handled.append(drain())
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(handled) == 6
+    assert sorted(OutboxAction.objects.values_list("attempts", flat=True)) == [1] * 6
+    assert len(mutations) == 6 and len(shop_refunds(sandbox)) == 6
+    assert set(Refund.objects.values_list("status", flat=True)) == {RefundStatus.SUCCEEDED}
+
+
+def test_an_email_reply_is_sent_once_by_smtp_and_marked_sent(shopify_store, mailoutbox):
+    from tickets.models import Direction, Mailbox, Message, SendStatus
+    from tickets.services.outbox import enqueue
+
+    Mailbox.objects.create(store=shopify_store, address="support@acme.example")
+    ticket = factories.TicketFactory(store=shopify_store, channel="email")
+    factories.MessageFactory(ticket=ticket, sender_address="buyer@example.com", platform_message_id="<b1@example.com>")
+    reply = factories.MessageFactory(
+        ticket=ticket,
+        direction=Direction.OUTBOUND,
+        author_name="Agent",
+        body="<p>It ships today.</p>",
+        platform_message_id="",
+        send_status=SendStatus.QUEUED,
+    )
+    action = enqueue(
+        kind="send_reply", store=shopify_store, payload={"message_id": reply.pk}, idempotency_key=f"reply:{reply.pk}"
+    )
+    assert drain() == 1
+    action.refresh_from_db()
+    assert action.status == OutboxStatus.DONE, action.last_error
+    assert Message.objects.get(pk=reply.pk).send_status == SendStatus.SENT
+    assert len(mailoutbox) == 1 and mailoutbox[0].to in (["buyer@example.com"], [ticket.customer.email])
+    OutboxAction.objects.filter(pk=action.pk).update(status=OutboxStatus.PENDING)  # delivered twice
+    drain()
+    assert len(mailoutbox) == 1
