@@ -334,6 +334,9 @@ if not 0 < BEAT_HEARTBEAT_SECONDS < BEAT_STALE_SECONDS:
 AUTO_CLOSE_RESOLVED_AFTER_HOURS = env_int("AFTERSALES_AUTO_CLOSE_HOURS", 96)
 
 # --- Integrations ---------------------------------------------------------------------------------
+# An accepted asynchronous push (an eBay refund PENDING, an Amazon feed in its queue) is asked
+# about this often until it settles.
+OUTBOX_POLL_SECONDS = env_int("AFTERSALES_OUTBOX_POLL_SECONDS", 60)
 # The sandbox marketplace (``manage.py sandbox``, started by ``make run``): where it listens, and
 # how much faster than real time its scenario runs (its limits, and our quotas for it, scale along).
 SANDBOX_HOST = env("AFTERSALES_SANDBOX_HOST", "127.0.0.1")

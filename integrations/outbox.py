@@ -3,7 +3,7 @@ at most once on the platform even when a worker dies mid-call or a task is deliv
 
 How: an action is claimed in a short transaction (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL,
 then a compare-and-set on its status and attempts, which also holds on SQLite), marked in_progress
-with a lease (``next_attempt_at`` = now + LEASE) and COMMITTED before the platform is called; the
+with a lease (``next_attempt_at`` = now + lease()) and COMMITTED before the platform is called; the
 result is recorded in a second short transaction. An in_progress row whose lease ran out (its
 worker died between the two) or that waits for an asynchronous result is taken again only through
 ``adapter.lookup`` first: the platform says whether the action already happened (found by our
@@ -19,12 +19,13 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tickets.models import Message, OutboxAction, Refund, ReturnAuthorization
+from tickets.models import Message, OutboxAction, PlatformRefund, Refund, ReturnAuthorization
 from tickets.models.messages import SendStatus
 from tickets.models.outbox import OutboxKind, OutboxStatus
 from tickets.services.refunds import transition_refund
@@ -32,24 +33,24 @@ from tickets.states import ActorKind, RefundStatus
 
 from . import registry
 from .base import IntegrationError, PermanentError, PushResult, RateLimited
-from .http import MAX_INLINE_WAIT, HttpClient
 
 logger = logging.getLogger("integrations.outbox")
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE = 30  # seconds; doubled per attempt, with jitter
 BACKOFF_CAP = 6 * 3600
-POLL_SECONDS = 60  # an accepted asynchronous push (eBay refund PENDING, Amazon feed IN_QUEUE) is polled this often
 
 
-def _call_budget() -> float:
-    probe = HttpClient(platform="-", store_id=0, base_url="")
-    per_try = sum(probe.timeout) + MAX_INLINE_WAIT
-    return per_try * (probe.max_retries + 1)
+def lease() -> timedelta:
+    """How long a claimed action is left to its worker. A drain runs inside a task that Celery
+    kills at its hard time limit, so after that limit (and a margin) nobody is still working on
+    the action: the claim may be taken again, through ``lookup`` first."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 5)
 
 
-# A worker that has not recorded a result within twice the longest a call can take is dead.
-LEASE = timedelta(seconds=2 * _call_budget())
+def poll_interval() -> timedelta:
+    """How often an accepted asynchronous push (eBay refund PENDING, Amazon feed IN_QUEUE) is polled."""
+    return timedelta(seconds=settings.OUTBOX_POLL_SECONDS)
 
 
 @dataclass
@@ -84,7 +85,7 @@ def claim_next(exclude: set[int] | None = None) -> Claim | None:
         retry = action.attempts > 0 or action.status == OutboxStatus.IN_PROGRESS
         # Compare-and-set: where row locks do nothing (SQLite), the row still goes to one drain only.
         taken = OutboxAction.objects.filter(pk=action.pk, status=action.status, attempts=action.attempts).update(
-            status=OutboxStatus.IN_PROGRESS, attempts=action.attempts + 1, next_attempt_at=now + LEASE, updated_at=now
+            status=OutboxStatus.IN_PROGRESS, attempts=action.attempts + 1, next_attempt_at=now + lease(), updated_at=now
         )
         if not taken:
             return Claim(action=action, retry=retry, skipped=True)
@@ -162,6 +163,21 @@ def refund_payload(refund: Refund, action: OutboxAction) -> dict[str, Any]:
     }
     if action.payload.get("reference"):
         payload["reference"] = action.payload["reference"]
+    # For a platform that echoes nothing of ours (eBay): only a refund made after ours started, and
+    # not one already known as another refund's, may be taken for ours by ``lookup``.
+    if refund.executing_at:
+        payload["not_before"] = refund.executing_at.isoformat()
+    known = set(
+        Refund.objects.filter(order_id=refund.order_id)
+        .exclude(pk=refund.pk)
+        .exclude(platform_refund_id="")
+        .values_list("platform_refund_id", flat=True)
+    ) | set(
+        PlatformRefund.objects.filter(store_id=refund.store_id, order_external_id=refund.order.external_id)
+        .exclude(refund_id=refund.pk)
+        .values_list("external_id", flat=True)
+    )
+    payload["known_references"] = sorted(known)
     return payload
 
 
@@ -313,19 +329,31 @@ def _said(error: BaseException) -> str:
 
 
 def _push_with_lookup(claim: Claim, kind, payload, key, finish, on_dead=None) -> None:
+    """Look up (on a retry), else push; record the outcome.
+
+    ``on_dead`` (the refund fails, the reply shows failed) runs only when the platform cannot have
+    acted: the first attempt, refused outright. After an attempt that may have reached the platform
+    (a retry, an accepted asynchronous push) an error dead-letters the action for a person to
+    reconcile and leaves the refund executing: it still counts against what is left to refund, so
+    nobody pays it a second time while its fate is unknown.
+    """
     action = claim.action
+    may_have_acted = claim.retry or bool(action.payload.get("reference"))
     try:
         adapter = registry.adapter_for(action.store)
         result = adapter.lookup(kind, payload, idempotency_key=key) if claim.retry else None
         if result is None:
             result = adapter.push(kind, payload, idempotency_key=key)
     except PermanentError as error:
+        if may_have_acted:
+            _record_dead(action, _("Needs reconciliation on the platform: %(error)s") % {"error": _said(error)})
+            return
         if on_dead:
             on_dead(_said(error))
         _record_dead(action, _said(error))
         return
     except IntegrationError as error:
-        _record_retryable(action, error, on_dead=on_dead)
+        _record_retryable(action, error, on_dead=None if kind == OutboxKind.EXECUTE_REFUND else on_dead)
         return
     finish(result)
 
@@ -343,7 +371,7 @@ def _record_waiting(action: OutboxAction, result: PushResult) -> None:
     payload = {**action.payload, "reference": result.reference or action.payload.get("reference", "")}
     OutboxAction.objects.filter(pk=action.pk).update(
         status=OutboxStatus.IN_PROGRESS,
-        next_attempt_at=timezone.now() + timedelta(seconds=POLL_SECONDS),
+        next_attempt_at=timezone.now() + poll_interval(),
         payload=payload,
         last_error="",
     )
@@ -358,16 +386,19 @@ def _record_dead(action: OutboxAction, message: str) -> None:
 def _record_retryable(action: OutboxAction, error: BaseException, on_dead=None) -> None:
     action.refresh_from_db()
     message = _said(error)
-    if action.attempts >= MAX_ATTEMPTS:
+    accepted = bool(action.payload.get("reference"))  # the platform took it; we are polling its result
+    if action.attempts >= MAX_ATTEMPTS and not accepted:
         if on_dead:
             on_dead(message)
         elif action.kind == OutboxKind.EXECUTE_REFUND:
-            refund = Refund.objects.filter(pk=action.payload.get("refund_id")).first()
-            if refund is not None:
-                _refund_failed(refund, message)
+            # A refund whose last attempts failed in transit may still have been paid: it stays
+            # executing (counted against the order) until a person reconciles it.
+            message = _("Needs reconciliation on the platform: %(error)s") % {"error": message}
         _record_dead(action, message)
         return
     wait = timedelta(seconds=error.wait_seconds) if isinstance(error, RateLimited) else backoff(action.attempts)
+    if accepted:
+        wait = min(wait, max(poll_interval(), timedelta(hours=1)))  # keep polling an accepted push
     OutboxAction.objects.filter(pk=action.pk).update(
         status=OutboxStatus.FAILED, next_attempt_at=timezone.now() + wait, last_error=message[:4000]
     )

@@ -38,7 +38,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -129,6 +129,97 @@ def _get_or_create_raw(
         if row is None:
             raise
         return row, False
+
+
+def _store_page_raw(store: Store, stream: str, page: Page, *, records: int, moment: datetime) -> int | None:
+    """Keep a page's raw answers, already processed (the caller's transaction ingested their records),
+    in three statements whatever their number: read which are stored already (an overlap fetched
+    again: the same bytes), mark those processed again, insert the rest. The first answer's row
+    carries the page's record count. Returns the id of that row (failed elements point at it)."""
+    stream = stream[:32]
+    bodies: dict[tuple[str, str], tuple[Any, bytes]] = {}
+    for raw in page.raw:  # the same answer twice in a page is one row, as get-or-create made it
+        text = canonical(raw.body)
+        bodies.setdefault((raw.external_id[:191], hashlib.sha256(text).hexdigest()), (raw.body, text))
+    if not bodies:
+        return None
+    keys = list(bodies)
+    first = keys[0]
+    match = Q()
+    for external_id, sha in keys:
+        match |= Q(external_id=external_id, sha256=sha)
+    held = {
+        (external_id, sha): pk
+        for pk, external_id, sha in RawPayload.objects.filter(match, store=store, stream=stream).values_list(
+            "pk", "external_id", "sha256"
+        )
+    }
+    if held:
+        RawPayload.objects.filter(pk__in=list(held.values())).update(
+            status=PayloadStatus.PROCESSED,
+            error="",
+            records=Case(When(pk=held[first], then=Value(records)), default=Value(0)) if first in held else 0,
+            attempts=F("attempts") + 1,
+            processed_at=moment,
+        )
+    new = [key for key in keys if key not in held]
+    if new and _is_postgres():
+        # One statement; the body goes as the canonical JSON text already made for its digest
+        # (jsonb reads it), not encoded a second time. A racing worker's row wins: ON CONFLICT
+        # DO NOTHING skips only unique conflicts.
+        params: list[Any] = []
+        for external_id, sha in new:
+            params += [
+                store.pk,
+                stream,
+                external_id,
+                moment,
+                bodies[(external_id, sha)][1].decode(),
+                sha,
+                PayloadStatus.PROCESSED,
+                "",
+                "",
+                records if (external_id, sha) == first else 0,
+                1,
+                moment,
+            ]
+        row = "(%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s)"
+        with connection.cursor() as db:
+            db.execute(
+                f"INSERT INTO {RawPayload._meta.db_table} (store_id, stream, external_id, received_at, payload, sha256,"  # noqa: S608
+                " status, error, delivery_id, records, attempts, processed_at)"
+                f" VALUES {', '.join([row] * len(new))} ON CONFLICT DO NOTHING",
+                params,
+            )
+    elif new:
+        # A plain insert: SQLite's INSERT OR IGNORE would also drop a row a NOT NULL or CHECK
+        # refuses without a word (and SQLite runs one process: no race to lose).
+        RawPayload.objects.bulk_create(
+            [
+                RawPayload(
+                    store=store,
+                    stream=stream,
+                    external_id=external_id,
+                    sha256=sha,
+                    payload=bodies[(external_id, sha)][0],
+                    status=PayloadStatus.PROCESSED,
+                    records=records if (external_id, sha) == first else 0,
+                    attempts=1,
+                    processed_at=moment,
+                )
+                for external_id, sha in new
+            ],
+            batch_size=500,
+        )
+    if first in held:
+        return held[first]
+    if not page.failures:
+        return None  # nobody needs the id: spare the query
+    return (
+        RawPayload.objects.filter(store=store, stream=stream, external_id=first[0], sha256=first[1])
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _ingest(store: Store, records: tuple) -> int:
@@ -234,6 +325,12 @@ def _run_pages(store, stream, cursor, adapter, outcome, interval, now) -> None:
         except IntegrationError as error:
             _record_error(cursor, outcome, error, interval, calls=getattr(http, "calls", 0) - calls_before)
             return
+        except Exception as error:  # noqa: BLE001 - an adapter bug or an answer it cannot read:
+            # recorded on the cursor (the status page shows it) and retried at the next interval,
+            # never a crash that leaves the stream stuck with nobody told.
+            logger.exception("pulling %s/%s failed", store.pk, stream)
+            _record_error(cursor, outcome, error, interval, calls=getattr(http, "calls", 0) - calls_before)
+            return
         calls = (http.calls - calls_before) if http is not None else page.calls
         try:
             _commit_page(store, stream, cursor, page, calls, interval)
@@ -271,21 +368,10 @@ def _commit_page(store: Store, stream: str, cursor: SyncCursor, page: Page, call
     """Store the page's raw answers and failed elements, upsert its records, move the cursor: all or nothing."""
     moment = timezone.now()
     with transaction.atomic():
-        rows = []
-        for raw in page.raw:
-            row, _created = _get_or_create_raw(store, stream, raw.body, external_id=raw.external_id)
-            rows.append(row)
         ingested = _ingest(store, page.records)
-        anchor = rows[0] if rows else None
+        anchor = _store_page_raw(store, stream, page, records=ingested, moment=moment)
         for element, error in page.failures:
             _store_failed_element(store, stream, element, error, anchor)
-        for index, row in enumerate(rows):
-            row.status = PayloadStatus.PROCESSED
-            row.error = ""
-            row.records = ingested if index == 0 else 0
-            row.attempts = row.attempts + 1
-            row.processed_at = moment
-            row.save(update_fields=["status", "error", "records", "attempts", "processed_at"])
         position = dict(page.cursor or {})
         wait = position.get("next_run_in_seconds")
         if page.has_more and not wait:
@@ -322,8 +408,8 @@ def _commit_page(store: Store, stream: str, cursor: SyncCursor, page: Page, call
     cursor.refresh_from_db()
 
 
-def _store_failed_element(store: Store, stream: str, element: Any, error: str, anchor: RawPayload | None) -> None:
-    external_id = f"{PAGE_PREFIX}{anchor.pk}" if anchor is not None else ""
+def _store_failed_element(store: Store, stream: str, element: Any, error: str, anchor: int | None) -> None:
+    external_id = f"{PAGE_PREFIX}{anchor}" if anchor is not None else ""
     row, created = _get_or_create_raw(
         store, stream, element, external_id=external_id, status=PayloadStatus.FAILED, error=_truncate(str(error))
     )
@@ -457,7 +543,7 @@ def _replay_element(row: RawPayload) -> RawPayload:
                     sibling.status, sibling.error, sibling.processed_at = PayloadStatus.PROCESSED, "", moment
                 sibling.save(update_fields=["attempts", "status", "error", "processed_at"])
             for element, error in failures:
-                _store_failed_element(store, page_row.stream, element, error, page_row)
+                _store_failed_element(store, page_row.stream, element, error, page_row.pk)
     except Exception as error:  # noqa: BLE001
         if not isinstance(error, IntegrationError | ValueError):
             logger.exception("replay of element %s failed", row.pk)

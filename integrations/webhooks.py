@@ -98,6 +98,11 @@ def shopify_webhook(request: HttpRequest) -> HttpResponse:
             "event_id": request.headers.get("X-Shopify-Event-Id") or "",
             "api_version": request.headers.get("X-Shopify-API-Version") or "",
         }
+    connection = getattr(store, "connection", None)
+    if status == PayloadStatus.PENDING and not (store.enabled and connection is not None and connection.enabled):
+        # Sync is switched off for this store: kept (nothing is lost) but not processed; an admin
+        # replays it from the store's page after switching sync back on.
+        status, error = PayloadStatus.FAILED, "sync is disabled for this store; replay after enabling it"
     external_id = payload.get("admin_graphql_api_id") if isinstance(payload, dict) else ""
     duplicate = delivery_id and RawPayload.objects.filter(store=store, delivery_id=delivery_id).exists()
     if duplicate:

@@ -1,8 +1,10 @@
 """Ingest of orders: idempotent upserts, only forward, money as the platform sent it."""
 
+import dataclasses
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from tests import factories
 from tests.ingest_records import buyer, line, money, order, refund, return_
@@ -143,3 +145,24 @@ def test_embedded_refund_is_recorded(shopify_store):
     upsert_order(order(refunds=(refund(),)), store=shopify_store)
     stored = PlatformRefund.objects.get(store=shopify_store, external_id="RF1")
     assert stored.order.external_id == "O1"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"total": "-5.00"},
+        {"lines": (line(quantity=0),)},
+        {"lines": (line(price="-1.00"),)},
+        {"total": None, "paid_at": None, "currency_override": "us1"},
+    ],
+    ids=["negative-total", "zero-quantity", "negative-price", "bad-currency"],
+)
+def test_order_breaking_a_check_fails_the_page_instead_of_vanishing(shopify_store, bad):
+    # SQLite's INSERT OR IGNORE would skip such a row silently; both databases refuse the page.
+    override = bad.pop("currency_override", None)
+    record = order("BAD", "#9", **bad)
+    if override:  # PlatformAmount refuses such a code, a bare record currency does not
+        record = dataclasses.replace(record, currency=override, lines=())
+    with pytest.raises(IntegrityError, match="BAD"), transaction.atomic():
+        ingest_records(shopify_store, [order("OK", "#10"), record])
+    assert not Order.objects.filter(store=shopify_store).exists()

@@ -83,7 +83,7 @@ def test_older_return_update_changes_nothing(shopify_store, synced):
 def test_return_before_its_order_names_the_order_and_has_no_lines(shopify_store):
     result = upsert_return(return_(order_number="#1001"), store=shopify_store)
     ticket = Ticket.objects.get(pk=result.ticket_id)
-    assert ticket.order is None and "O1" in ticket.subject
+    assert ticket.order is None and "#1001" in ticket.subject and ticket.awaiting_order_external_id == "O1"
     assert not ReturnAuthorization.objects.get(external_id="R1").lines.exists()
 
 

@@ -41,7 +41,10 @@ class PlatformAmount:
         if not amount.is_finite():
             raise MoneyError(f"{text!r} is not a finite amount.")
         code = normalize_currency(currency)
-        exact = amount.quantize(Decimal(1).scaleb(-currency_exponent(code)), rounding=ROUND_HALF_EVEN)
+        try:
+            exact = amount.quantize(Decimal(1).scaleb(-currency_exponent(code)), rounding=ROUND_HALF_EVEN)
+        except InvalidOperation as error:  # 1e30: more digits than any amount column holds
+            raise MoneyError(f"{text!r} is too large for an amount.") from error
         return cls(Money.of(exact, code), "" if exact == amount else text)
 
     @property

@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from xml.sax.saxutils import escape
 
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
 from tickets.errors import MoneyError
@@ -201,6 +202,8 @@ def order_v0(order: dict, *, items: list[dict] | None = None) -> OrderRecord:
             updated_at=parse_time(order.get("LastUpdateDate") or order["PurchaseDate"]),
             currency=currency,
             total=total,
+            paid=_paid(total, status),
+            paid_at=parse_time(order["PurchaseDate"]) if _paid(total, status) else None,
             status=status,
             cancelled=status == "canceled",
             lines=lines,
@@ -211,8 +214,20 @@ def order_v0(order: dict, *, items: list[dict] | None = None) -> OrderRecord:
             ),
             fulfilment=FULFILMENT_V0.get(str(order.get("FulfillmentChannel") or "").upper(), "merchant"),
         )
-    except (KeyError, TypeError, MoneyError) as error:
-        raise ParseError(f"order {order.get('AmazonOrderId', '?')}: {error!r}") from error
+    except ParseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - one malformed order becomes a failure, never the page's end
+        raise ParseError(f"order {_field(order, 'AmazonOrderId')}: {error!r}") from error
+
+
+def _paid(total, status: str):
+    """Amazon charges the buyer when the order leaves Pending: from then the total is what was paid
+    (and what can be refunded); a pending or canceled order has been paid nothing."""
+    return total if total is not None and status not in ("pending", "canceled") else None
+
+
+def _field(node: Any, name: str) -> str:
+    return str(node.get(name, "?")) if isinstance(node, dict) else "?"
 
 
 def orders_page_v0(body: dict) -> tuple[list[OrderRecord], list[tuple[Any, str]], str, datetime | None]:
@@ -278,6 +293,8 @@ def order_2026(order: dict) -> OrderRecord:
             updated_at=parse_time(order.get("lastUpdatedTime") or order["createdTime"]),
             currency=currency,
             total=total,
+            paid=_paid(total, status),
+            paid_at=parse_time(order["createdTime"]) if _paid(total, status) else None,
             status=status,
             cancelled=status == "canceled",
             lines=lines,
@@ -290,8 +307,10 @@ def order_2026(order: dict) -> OrderRecord:
             tracking_number=str(package.get("trackingNumber") or ""),
             tracking_status=PACKAGE_TRACKING.get(package_status, "unknown"),
         )
-    except (KeyError, TypeError, MoneyError) as error:
-        raise ParseError(f"order {order.get('orderId', '?')}: {error!r}") from error
+    except ParseError:
+        raise
+    except Exception as error:  # noqa: BLE001 - one malformed order becomes a failure, never the page's end
+        raise ParseError(f"order {_field(order, 'orderId')}: {error!r}") from error
 
 
 def orders_page_2026(body: dict) -> tuple[list[OrderRecord], list[tuple[Any, str]], str, datetime | None]:
@@ -505,7 +524,7 @@ def xml_returns(text: str) -> tuple[list, list[tuple[Any, str]]]:
     ``label_details``; ``refund_amount`` is a bare decimal."""
     try:
         root = SafeET.fromstring(text.encode() if isinstance(text, str) else text)
-    except SafeET.ParseError as error:
+    except (SafeET.ParseError, DefusedXmlException) as error:
         raise ParseError(f"returns XML: {error}") from error
     records: list = []
     failures: list[tuple[Any, str]] = []
@@ -710,7 +729,10 @@ class AdjustmentRequest:
 
 
 def read_adjustment_feed(data: bytes | str) -> list[AdjustmentRequest]:
-    root = SafeET.fromstring(data.encode() if isinstance(data, str) else data)
+    try:
+        root = SafeET.fromstring(data.encode() if isinstance(data, str) else data)
+    except (SafeET.ParseError, DefusedXmlException) as error:
+        raise ParseError(f"not a readable XML document: {error}") from error
     requests = []
     for message in root.iter("Message"):
         adjustment = message.find("OrderAdjustment")
@@ -760,7 +782,7 @@ class ProcessingReport:
 def processing_report(data: bytes | str) -> ProcessingReport:
     try:
         root = SafeET.fromstring(data.encode() if isinstance(data, str) else data)
-    except SafeET.ParseError as error:
+    except (SafeET.ParseError, DefusedXmlException) as error:
         raise ParseError(f"processing report: {error}") from error
     node = next(root.iter("ProcessingReport"), None)
     if node is None:

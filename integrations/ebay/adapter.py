@@ -175,16 +175,22 @@ class EbayAdapter:
             if not conversation_id:
                 failures.append((conversation, "a conversation without conversationId"))
                 continue
-            detail = self.client.latest_messages(conversation_id)
-            raw.append(
-                RawPage(body=detail, external_id=f"conversation:{conversation_id}@{len(detail.get('messages') or [])}")
-            )
-            records, failed = parse.parse_conversation(
-                {**detail, "conversationId": conversation_id} if not parse.conversation_id_of(detail) else detail,
-                seller=seller,
-                title=str(conversation.get("conversationTitle") or ""),
-                item_id=parse.ident(conversation.get("referenceId")),
-            )
+            if parse.single_message(conversation):
+                # The list already holds the conversation's only message: no call for its detail.
+                records, failed = parse.parse_conversations({"conversations": [conversation]}, seller=seller)
+            else:
+                detail = self.client.latest_messages(conversation_id)
+                raw.append(
+                    RawPage(
+                        body=detail, external_id=f"conversation:{conversation_id}@{len(detail.get('messages') or [])}"
+                    )
+                )
+                records, failed = parse.parse_conversation(
+                    {**detail, "conversationId": conversation_id} if not parse.conversation_id_of(detail) else detail,
+                    seller=seller,
+                    title=str(conversation.get("conversationTitle") or ""),
+                    item_id=parse.ident(conversation.get("referenceId")),
+                )
             failures.extend(failed)
             for record in records:
                 seen.setdefault(record.external_id, record)
@@ -392,17 +398,33 @@ def refund_request(payload: dict[str, Any], key: str) -> dict[str, Any]:
 
 
 def _same_amount(order: dict, payload: dict[str, Any]) -> dict | None:
+    """Our refund among the order's, when eBay echoes nothing of ours: the same amount, made after
+    ours started, and not one already known as another refund's. Two candidates: nobody can tell
+    which is ours, so a person must (PermanentError; the drain keeps the refund executing)."""
     try:
         wanted = PlatformAmount.parse(payload["amount"], payload["currency"]).money
     except (KeyError, MoneyError):
         return None
+    known = set(payload.get("known_references") or ())
+    not_before = parse.maybe_dt(payload.get("not_before"))
+    candidates = []
     for refund in parse.refunds_of(order):
         try:
-            if parse.money(refund["amount"]).money == wanted:
-                return refund
+            if parse.money(refund["amount"]).money != wanted:
+                continue
         except (KeyError, MoneyError):
             continue
-    return None
+        if parse.ident(refund.get("refundId")) in known:
+            continue
+        made = parse.maybe_dt(refund.get("refundDate"))
+        if not_before and made and made < not_before - timedelta(minutes=5):  # clocks differ a little
+            continue
+        candidates.append(refund)
+    if len(candidates) > 1:
+        raise PermanentError(
+            f"eBay shows {len(candidates)} refunds of {wanted} on this order that could be ours; check it by hand."
+        )
+    return candidates[0] if candidates else None
 
 
 def _next_offset(next_url: str, fallback: int) -> int:

@@ -53,7 +53,7 @@ BURST = 50
 QUOTAS = {api: Quota(limit / 86400, BURST) for api, limit in DAILY_LIMITS.items()}
 ORDERS_PAGE = 200  # getOrders' maximum
 SEARCH_PAGE = 100
-CONVERSATIONS_PAGE = 10  # each conversation costs one getConversation call more
+CONVERSATIONS_PAGE = 50  # the API's largest page; a conversation of one message needs no call more
 MESSAGES_PAGE = 50
 
 _tokens: dict[str, tuple[str, float]] = {}  # per process: credential fingerprint → (token, expiry)

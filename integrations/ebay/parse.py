@@ -20,7 +20,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from tickets.errors import MoneyError
 from tickets.records import (
@@ -260,8 +260,15 @@ def _order_line(item: dict) -> OrderLineRecord:
         sku=str(item.get("sku") or ""),
         title=str(item.get("title") or ""),
         quantity=quantity,
-        unit_price=PlatformAmount.parse(unit, cost.currency),
+        unit_price=_unit(unit, cost),
     )
+
+
+def _unit(unit: Decimal, cost: PlatformAmount) -> PlatformAmount:
+    """The unit price is our division of the line's cost: flagged as rounded only when eBay's own
+    cost was (then the cost as sent is what is kept), never for the division's own decimals."""
+    parsed = PlatformAmount.parse(unit, cost.currency)
+    return PlatformAmount(parsed.money, cost.raw)
 
 
 def _sellers_money(node: dict, total: PlatformAmount | None) -> PlatformAmount | None:
@@ -502,6 +509,16 @@ def parse_conversation(answer: dict, *, seller: str = "", title: str = "", item_
     )
 
 
+def single_message(conversation: dict) -> bool:
+    """A conversation whose latest message was written when it was opened holds only that
+    message, so the list's ``latestMessage`` is all of it (no ``getConversation`` call needed)."""
+    latest = conversation.get("latestMessage") if isinstance(conversation, dict) else None
+    if not isinstance(latest, dict) or not latest.get("messageId"):
+        return False
+    opened, written = conversation.get("createdDate"), latest.get("createdDate")
+    return bool(opened) and opened == written
+
+
 def parse_conversations(answer: dict, *, seller: str = "") -> tuple[list, list]:
     """One ``getConversations`` answer → each conversation's latest message, if a buyer wrote it."""
     if not isinstance(answer, dict) or not isinstance(answer.get("conversations", []), list):
@@ -536,7 +553,7 @@ def trading_root(xml_text: str | bytes) -> Any:
     and raise TradingError on ``Ack`` Failure. ``Warning`` with a body is a valid answer."""
     try:
         root = ElementTree.fromstring(xml_text.encode() if isinstance(xml_text, str) else xml_text)
-    except ElementTree.ParseError as error:
+    except (ElementTree.ParseError, DefusedXmlException) as error:
         raise UnreadablePayload(f"not XML: {error}") from error
     ack = _t(root, "Ack")
     if ack in {"Failure", "PartialFailure"}:

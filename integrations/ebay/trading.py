@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from xml.sax.saxutils import escape
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from .parse import TRADING_NS, UnreadablePayload, dt
 
@@ -55,7 +55,7 @@ def verify_notification(
     caller decides what to answer; a stale or forged one must write nothing."""
     try:
         root = ElementTree.fromstring(xml_text.encode() if isinstance(xml_text, str) else xml_text)
-    except ElementTree.ParseError as error:
+    except (ElementTree.ParseError, DefusedXmlException) as error:
         raise UnreadablePayload(f"not XML: {error}") from error
     signature_node = root.find(f"{SOAP_NS}Header/{TRADING_NS}RequesterCredentials/{TRADING_NS}NotificationSignature")
     body = root.find(f"{SOAP_NS}Body")

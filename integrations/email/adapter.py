@@ -19,7 +19,10 @@ from ..base import Page, PermanentError, PushResult, RawPage
 from .imap import MAX_MESSAGE_BYTES, open_mailbox
 from .parse import EmailParseError, parse_email
 
-PAGE_SIZE = 50
+# A page is one IMAP session and one database transaction: 200 messages spread their fixed cost
+# (login, search, the commit) thin; the byte budget keeps a page of large mails within memory.
+PAGE_SIZE = 200
+PAGE_BYTES = 64 * 2**20
 
 
 def decode_body(body: Any) -> bytes:
@@ -32,6 +35,17 @@ def decode_body(body: Any) -> bytes:
 
 def encode_body(raw: bytes, **extra: Any) -> dict[str, Any]:
     return {"base64": base64.b64encode(raw).decode("ascii"), **extra}
+
+
+def _within_budget(batch: list[int], sizes: dict[int, int]) -> list[int]:
+    """The first messages of ``batch`` whose bytes fit PAGE_BYTES (always at least one)."""
+    total = 0
+    for index, uid in enumerate(batch):
+        size = sizes.get(uid, 0)
+        total += size if size <= MAX_MESSAGE_BYTES else 0  # an oversized one is not fetched
+        if total > PAGE_BYTES and index:
+            return batch[:index]
+    return batch
 
 
 class EmailAdapter:
@@ -52,6 +66,7 @@ class EmailAdapter:
             pending = box.uids_after(last_uid)
             batch = pending[: self.page_size]
             sizes = box.sizes(batch)
+            batch = _within_budget(batch, sizes)
             wanted = [uid for uid in batch if sizes.get(uid, 0) <= MAX_MESSAGE_BYTES]
             bodies = box.bodies(wanted)
             calls = box.calls

@@ -7,14 +7,15 @@ plain text is only escaped and given paragraphs so every body is HTML.
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import html
 import re
 from datetime import UTC, datetime, timedelta
 from email import policy
-from email.header import decode_header
-from email.message import EmailMessage
+from email.message import Message
 from email.parser import BytesParser
+from email.quoprimime import header_decode
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from tickets.records import AttachmentRecord, BuyerRecord, MessageRecord
@@ -30,6 +31,13 @@ _ID_TOKEN = re.compile(r"<([^<>\s]+)>")
 _AUTOMATED_PRECEDENCE = {"auto_reply", "bulk", "junk", "list"}
 _DAEMON_LOCAL_PARTS = {"mailer-daemon", "postmaster"}
 _REPORT_TYPES = {"delivery-status", "disposition-notification"}
+# An RFC 2047 encoded word (as email.header reads it); whitespace between two of them is dropped.
+_ENCODED_WORD = re.compile(r"=\?([^?]*?)\?([qQbB])\?(.*?)\?=")
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+# compat32 keeps every header as the text that came (8-bit bytes as surrogates) and parses none
+# of them: about five times faster than the default policy's header objects, and what we need of
+# a header (its decoded text, its addresses) is done below.
+_PARSER = BytesParser(policy=policy.compat32)
 
 # Labels mail clients write that Python knows by another name, or whose superset decodes what
 # real clients send (Outlook's "iso-8859-1" is windows-1252; "gb2312" mail is usually GBK).
@@ -60,11 +68,11 @@ class EmailParseError(ValueError):
     """The bytes are not an email we can read (empty, or no header at all)."""
 
 
-def parse_message(raw: bytes) -> EmailMessage:
+def parse_message(raw: bytes) -> Message:
     """The ``email`` package's view of ``raw``; EmailParseError when it is not a message."""
     if not isinstance(raw, bytes | bytearray) or not raw.strip():
         raise EmailParseError("The email is empty.")
-    message = BytesParser(policy=policy.default).parsebytes(bytes(raw))
+    message = _PARSER.parsebytes(bytes(raw))
     if not message.keys():
         raise EmailParseError("This is not an email: it has no headers.")
     return message
@@ -102,40 +110,80 @@ def parse_email(raw: bytes) -> MessageRecord:
 # --- headers ---------------------------------------------------------------------------------
 
 
-def header_text(message: EmailMessage, name: str) -> str:
-    """A header's decoded text ("" when absent). RFC 2047 words in any charset are decoded; raw
-    8-bit bytes (which some mailers put in headers) are read as UTF-8, else windows-1252."""
-    try:
-        value = message.get(name)
-    except Exception:  # a header the policy cannot even fold into an object: read it raw
-        value = _raw_header(message, name)
+def header_text(message: Message, name: str) -> str:
+    """A header's decoded text ("" when absent), unfolded. RFC 2047 words in any charset are
+    decoded; raw 8-bit bytes (which some mailers put in headers) are read as UTF-8, else windows-1252."""
+    value = _raw_header(message, name)
     if value is None:
         return ""
-    text = str(value)
-    if "=?" in text:  # an encoded word the policy left alone (an unknown charset label)
-        text = _decode_words(text)
-    return _fix_surrogates(text)
+    return _decode_words(_fix_surrogates(_unfold(value)))
 
 
-def _raw_header(message: EmailMessage, name: str) -> str | None:
+def _raw_header(message: Message, name: str) -> str | None:
+    """The first ``name`` header as it came (compat32 keeps it so: folded, 8-bit bytes as surrogates)."""
+    name = name.lower()
     for key, value in message.raw_items():
-        if key.lower() == name.lower():
-            return value
+        if key.lower() == name:
+            return value if isinstance(value, str) else str(value)
     return None
 
 
+def _raw_headers(message: Message, name: str) -> list[str]:
+    name = name.lower()
+    return [
+        value if isinstance(value, str) else str(value) for key, value in message.raw_items() if key.lower() == name
+    ]
+
+
+def _unfold(value: str) -> str:
+    return _FOLD.sub("", value).rstrip("\r\n")
+
+
 def _decode_words(text: str) -> str:
-    try:
-        parts = decode_header(text)
-    except Exception:
+    """``text`` with its RFC 2047 encoded words decoded. Adjacent words in one charset are joined
+    before decoding (a character may be split between two); a word that cannot be decoded stays
+    as it came."""
+    if "=?" not in text:
         return text
-    out = []
-    for chunk, charset in parts:
-        if isinstance(chunk, bytes):
-            out.append(decode_bytes(chunk, charset))
+    out: list[str] = []
+    pending = b""
+    pending_charset: str | None = None
+    pos = 0
+    for match in _ENCODED_WORD.finditer(text):
+        between = text[pos : match.start()]
+        charset = match.group(1).split("*", 1)[0]  # RFC 2231 allows a language: utf-8*en
+        try:
+            data = _word_bytes(match.group(2), match.group(3))
+        except (binascii.Error, ValueError):
+            data = None
+        if data is None:
+            out.append(decode_bytes(pending, pending_charset) if pending_charset is not None else "")
+            pending, pending_charset = b"", None
+            out.append(between + match.group(0))
         else:
-            out.append(chunk)
+            if pending_charset is not None and (not between or between.isspace()):
+                if charset.lower() != pending_charset.lower():
+                    out.append(decode_bytes(pending, pending_charset))
+                    pending = b""
+                pending += data
+            else:
+                if pending_charset is not None:
+                    out.append(decode_bytes(pending, pending_charset))
+                out.append(between)
+                pending = data
+            pending_charset = charset
+        pos = match.end()
+    if pending_charset is not None:
+        out.append(decode_bytes(pending, pending_charset))
+    out.append(text[pos:])
     return "".join(out)
+
+
+def _word_bytes(encoding: str, encoded: str) -> bytes:
+    if encoding in "qQ":
+        return header_decode(encoded).encode("latin-1")
+    encoded = encoded + "==="[: (4 - len(encoded) % 4) % 4]
+    return binascii.a2b_base64(encoded.encode("ascii"))
 
 
 def _fix_surrogates(text: str) -> str:
@@ -148,37 +196,37 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
-def _addresses(message: EmailMessage, name: str) -> list[tuple[str, str]]:
-    try:
-        header = message.get(name)
-        found = [(str(a.display_name), a.addr_spec) for a in getattr(header, "addresses", ()) if a.addr_spec]
-        if found or header is None:
-            return found
-    except Exception:  # noqa: S110 - a header too broken for the policy: fall back to the raw text
-        pass
-    raw = _raw_header(message, name) or ""
-    return [(name_, addr) for name_, addr in getaddresses([_decode_words(str(raw))]) if "@" in addr]
+def _addresses(message: Message, name: str) -> list[tuple[str, str]]:
+    """(decoded display name, address) of an address header. The list is split before the names
+    are decoded: a decoded name may hold a comma or a quote."""
+    raw = _raw_header(message, name)
+    if raw is None:
+        return []
+    found = []
+    for display, address in getaddresses([_unfold(raw)]):
+        if "@" in address:
+            found.append((_decode_words(_fix_surrogates(display)), address))
+    return found
 
 
-def sender(message: EmailMessage) -> tuple[str, str]:
+def sender(message: Message) -> tuple[str, str]:
     """(display name, lower-case address) of From (Sender when From is unreadable)."""
     for name in ("From", "Sender"):
         found = _addresses(message, name)
         if found:
             display, address = found[0]
-            return _fix_surrogates(_collapse(display)), _fix_surrogates(address).strip().lower()
+            return _collapse(display), _fix_surrogates(address).strip().lower()
     display, address = parseaddr(header_text(message, "From"))
     return _collapse(display), address.strip().lower()
 
 
-def recipient_candidates(message: EmailMessage) -> list[str]:
+def recipient_candidates(message: Message) -> list[str]:
     """Lower-case addresses the mail was sent to, most telling first: Delivered-To and
     X-Original-To (what the mail server delivered to, after aliases), then To and Cc."""
     seen: list[str] = []
     for name in ("Delivered-To", "X-Original-To", "To", "Cc"):
-        values = message.get_all(name) or []
-        for value in values:
-            raw = _fix_surrogates(str(value))
+        for value in _raw_headers(message, name):
+            raw = _fix_surrogates(_unfold(value))
             for _display, address in getaddresses([raw]):
                 address = address.strip().lower()
                 if "@" in address and address not in seen:
@@ -216,7 +264,7 @@ def message_ids(text: str) -> list[str]:
     return out
 
 
-def message_id(message: EmailMessage, raw: bytes) -> str:
+def message_id(message: Message, raw: bytes) -> str:
     """The Message-ID, normalized; for mail without one, an id derived from its bytes, so the
     same mail fetched twice is still stored once."""
     normal = normalize_message_id(header_text(message, "Message-ID"))
@@ -225,7 +273,7 @@ def message_id(message: EmailMessage, raw: bytes) -> str:
     return f"<sha256.{hashlib.sha256(bytes(raw)).hexdigest()}@no-message-id.invalid>"
 
 
-def sent_at(message: EmailMessage, *, now: datetime | None = None) -> datetime:
+def sent_at(message: Message, *, now: datetime | None = None) -> datetime:
     """Date as aware UTC; now when it is missing, unreadable, or implausibly far in the future."""
     now = now or datetime.now(UTC)
     text = header_text(message, "Date")
@@ -251,18 +299,18 @@ def _language(text: str) -> str:
 # --- automated mail ----------------------------------------------------------------------------
 
 
-def is_automated(message: EmailMessage, sender_address: str = "") -> bool:
+def is_automated(message: Message, sender_address: str = "") -> bool:
     """An auto-reply, a bounce, a read receipt, a list or bulk mail, a mailer daemon: stored,
     but it opens no ticket and is never answered (that is how mail loops start)."""
     auto_submitted = header_text(message, "Auto-Submitted").strip().lower()
     if auto_submitted and not auto_submitted.startswith("no"):
         return True
-    if message.get("X-Autoreply") is not None or message.get("X-Autorespond") is not None:
+    if _raw_header(message, "X-Autoreply") is not None or _raw_header(message, "X-Autorespond") is not None:
         return True
     if header_text(message, "Precedence").strip().lower() in _AUTOMATED_PRECEDENCE:
         return True
     return_path = header_text(message, "Return-Path").strip()
-    if message.get("Return-Path") is not None and return_path.strip("<> \t") == "":
+    if _raw_header(message, "Return-Path") is not None and return_path.strip("<> \t") == "":
         return True
     local = (sender_address or sender(message)[1]).split("@", 1)[0]
     if local in _DAEMON_LOCAL_PARTS:
@@ -291,7 +339,7 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
         return data.decode("windows-1252", errors="replace")
 
 
-def part_text(part: EmailMessage) -> str:
+def part_text(part: Message) -> str:
     payload = part.get_payload(decode=True)
     if payload is None:
         payload = str(part.get_payload() or "").encode("utf-8", "surrogateescape")
@@ -305,10 +353,10 @@ def text_to_html(text: str) -> str:
     return "".join(f"<p>{html.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
-def body_html(message: EmailMessage) -> str:
+def body_html(message: Message) -> str:
     """The HTML body if there is one, else the plain text converted; "" when neither exists."""
     try:
-        part = message.get_body(preferencelist=("html", "plain"))
+        part = _body_part(message)
     except Exception:
         part = None
     if part is None:
@@ -324,13 +372,48 @@ def body_html(message: EmailMessage) -> str:
     return text_to_html(text)
 
 
+def _body_part(message: Message) -> Message | None:
+    """The part ``EmailMessage.get_body(preferencelist=("html", "plain"))`` picks: the first HTML
+    part, else the first plain one, outside attachments, following only a multipart/related's root."""
+    best: Message | None = None
+    for part in _text_parts(message):
+        if part.get_content_subtype() == "html":
+            return part
+        if best is None:
+            best = part
+    return best
+
+
+def _text_parts(part: Message):
+    if part.get_content_disposition() == "attachment":
+        return
+    maintype = part.get_content_maintype()
+    if maintype == "text":
+        if part.get_content_subtype() in ("html", "plain"):
+            yield part
+        return
+    if maintype != "multipart" or not part.is_multipart():
+        return
+    subparts = part.get_payload()
+    if part.get_content_subtype() != "related":
+        for subpart in subparts:
+            yield from _text_parts(subpart)
+        return
+    start = part.get_param("start")
+    root = next((p for p in subparts if start and p.get("Content-ID") == start), None)
+    if root is None and subparts:
+        root = subparts[0]
+    if root is not None:
+        yield from _text_parts(root)
+
+
 def _safe_filename(name: str) -> str:
     name = _fix_surrogates(name).replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch >= " " and ch != "\x7f").strip()
     return name[:255] or "attachment"
 
 
-def attachments(message: EmailMessage) -> list[AttachmentRecord]:
+def attachments(message: Message) -> list[AttachmentRecord]:
     """Parts with a file name, except inline parts with a Content-ID (images the HTML shows: logos,
     signatures) and parts over 20 MB. Inline photos without a Content-ID (as phones send them)
     are the buyer's evidence and are kept."""
@@ -344,6 +427,7 @@ def attachments(message: EmailMessage) -> list[AttachmentRecord]:
             filename = None
         if not filename:
             continue
+        filename = _decode_words(_fix_surrogates(filename))  # Outlook and Gmail encode names as RFC 2047 words
         if part.get_content_disposition() == "inline" and part.get("Content-ID"):
             continue
         content = part.get_payload(decode=True)

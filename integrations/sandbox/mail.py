@@ -194,6 +194,7 @@ def _quote(text: str) -> bytes:
 
 
 class _ImapHandler(socketserver.StreamRequestHandler):
+    disable_nagle_algorithm = True  # many small writes per answer: no 40 ms delayed-ACK stalls
     server: _Server
 
     def setup(self) -> None:
@@ -409,6 +410,7 @@ class _ImapHandler(socketserver.StreamRequestHandler):
 
 
 class _SmtpHandler(socketserver.StreamRequestHandler):
+    disable_nagle_algorithm = True
     server: _Server
 
     def reply(self, text: str) -> None:

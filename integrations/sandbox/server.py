@@ -17,6 +17,9 @@ logger = logging.getLogger("integrations.sandbox")
 class _Handler(BaseHTTPRequestHandler):
     server: SandboxHTTPServer
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK add 40 ms to every keep-alive answer.
+    disable_nagle_algorithm = True
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
         logger.debug("sandbox %s", format % args)

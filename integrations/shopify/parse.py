@@ -105,7 +105,8 @@ def _nodes(connection: Any) -> list[dict]:
     if isinstance(connection, dict):
         if "nodes" in connection:
             return [item for item in connection["nodes"] or [] if isinstance(item, dict)]
-        return [edge["node"] for edge in connection.get("edges") or [] if isinstance(edge, dict) and edge.get("node")]
+        # An edge that is not an object still reaches the page's failures (as a non-dict node).
+        return [edge.get("node") if isinstance(edge, dict) else edge for edge in connection.get("edges") or []]
     return []
 
 
@@ -373,7 +374,7 @@ def parse_orders_page(body: Any) -> tuple[list, list[tuple[Any, str]], dict]:
     for node in nodes:
         try:
             order, returns = parse_order_node(node)
-        except (ParseError, KeyError, TypeError, AttributeError) as error:
+        except Exception as error:  # noqa: BLE001 - one malformed order is a failure; the page goes on
             failures.append((node, f"{type(error).__name__}: {error}"))
             continue
         records.append(order)

@@ -154,7 +154,7 @@ def test_disputes_walk_inquiries_then_cases(world, sandbox):
 
 def test_messages_sync_reads_every_buyer_message(world, sandbox):
     state = world.tenant("ebay", "shop-de")
-    sandbox_ebay.seed(world, state, orders=60, messages=25)
+    sandbox_ebay.seed(world, state, orders=60, messages=120)
     pages, _ = pull_all(adapter_for(sandbox, "shop-de"), "messages")
     got = {r.external_id for page in pages for r in page.records}
     want = {m["messageId"] for c in state.conversations.values() for m in c["_messages"]}

@@ -373,3 +373,12 @@ def test_stale_notification_is_rejected():
 def test_notification_body_parses_as_message_headers():
     (record,), _ = parse.parse_trading_messages(NOTIFICATION)
     assert record.external_id == "1989403" and record.reply_to_id == ""
+
+
+def test_a_unit_price_divided_from_an_exact_line_cost_is_not_flagged_as_rounded():
+    from integrations.ebay.parse import _order_line
+
+    line = _order_line(
+        {"lineItemId": "1", "quantity": 3, "lineItemCost": {"value": "10.00", "currency": "EUR"}, "title": "x"}
+    )
+    assert str(line.unit_price.amount) == "3.33" and line.unit_price.raw == ""

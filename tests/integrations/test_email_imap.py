@@ -90,6 +90,16 @@ def test_cursor_resumes_after_the_last_uid(server):
     assert page.cursor["last_uid"] == 7
 
 
+def test_a_page_stops_before_its_bytes_exceed_the_budget(server, monkeypatch):
+    from integrations.email import adapter as email_adapter
+
+    for n in range(5):
+        server.deliver(ADDRESS, message(n))
+    monkeypatch.setattr(email_adapter, "PAGE_BYTES", 2 * len(message(0)) + 10)
+    page = adapter_for(server).pull("mailbox:7", {}, now=NOW)
+    assert len(page.records) == 2 and page.has_more is True and page.cursor["last_uid"] == 2
+
+
 def test_nothing_new_returns_an_empty_page_and_keeps_the_cursor(server):
     # "UID 4:*" names the highest UID (3) when none is above 3: the adapter must not fetch it again.
     for n in range(3):

@@ -318,3 +318,25 @@ def test_email_parse_error_is_a_value_error():
 def test_eight_bit_utf8_subject_without_encoding_is_read():
     raw = mail().replace(b"Subject: Where is my parcel?", "Subject: Rückgabe".encode())
     assert parse_email(raw).subject == "Rückgabe"
+
+
+def test_rfc2047_encoded_attachment_name_is_decoded():
+    body = (
+        b"--B\r\nContent-Type: text/plain\r\n\r\nx\r\n"
+        b'--B\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; filename="=?UTF-8?B?'
+        + base64.b64encode("Rechnung Müller.pdf".encode())
+        + b'?="\r\n\r\n%PDF\r\n--B--\r\n'
+    )
+    record = parse_email(mail(content_type='multipart/mixed; boundary="B"', body=body))
+    assert [a.filename for a in record.attachments] == ["Rechnung Müller.pdf"]
+
+
+def test_a_from_without_an_address_falls_back_to_sender():
+    raw = mail("From: <>", "Sender: Jane <jane@example.com>")
+    assert parse_email(raw).sender_address == "jane@example.com"
+
+
+def test_encoded_words_split_inside_a_character_are_joined_before_decoding():
+    first, second = "山".encode()[:2], "山".encode()[2:] + "田".encode()
+    words = " ".join(f"=?utf-8?b?{base64.b64encode(part).decode()}?=" for part in (first, second))
+    assert parse_email(mail(f"Subject: {words} san")).subject == "山田 san"

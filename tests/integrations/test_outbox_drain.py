@@ -162,7 +162,76 @@ def test_transient_trouble_retries_later_then_dead_letters_after_max_attempts(sa
     action.refresh_from_db()
     refund.refresh_from_db()
     assert action.status == OutboxStatus.DEAD and "ConnectionError" in action.last_error
-    assert refund.status == RefundStatus.FAILED and refund.failure_reason
+    assert action.last_error.startswith("Needs reconciliation")
+    # Any of those attempts may have paid the buyer: the refund stays executing, so what it holds
+    # is not free to be refunded again until a person settles it.
+    assert refund.status == RefundStatus.EXECUTING
+
+
+def synced_ebay(box, tenant: str = "bay"):
+    store = connect(box, "ebay", tenant)
+    assert sync_stream(store.pk, "orders").status == "ok"
+    return store
+
+
+def ebay_refunds(box, order: Order, tenant: str = "bay") -> list:
+    return [r for r in box.world.tenant("ebay", tenant).refunds if r["orderId"] == order.external_id]
+
+
+def test_an_accepted_refund_is_polled_past_max_attempts_and_never_failed_by_a_transient_error(sandbox):
+    store = synced_ebay(sandbox)
+    refund = approved_refund(store)
+    action = enqueue_refund_execution(refund)
+    assert drain() == 1
+    action.refresh_from_db()
+    assert action.status == OutboxStatus.IN_PROGRESS and action.payload["reference"]  # eBay: PENDING
+    # Polled many times already; then the status check meets a dead host once.
+    OutboxAction.objects.filter(pk=action.pk).update(attempts=MAX_ATTEMPTS + 3, next_attempt_at=timezone.now())
+    StoreConnection.objects.filter(store=store).update(base_url="http://127.0.0.1:9/ebay/bay")
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.FAILED and action.next_attempt_at > timezone.now()
+    assert refund.status == RefundStatus.EXECUTING
+    # The host is back and eBay has settled the refund: the next poll finishes it, with no resend.
+    StoreConnection.objects.filter(store=store).update(base_url=f"{sandbox.base_url}/ebay/bay")
+    sandbox.world.clock.advance(600)
+    OutboxAction.objects.filter(pk=action.pk).update(next_attempt_at=timezone.now())
+    assert drain() == 1
+    action.refresh_from_db()
+    refund.refresh_from_db()
+    assert action.status == OutboxStatus.DONE and refund.status == RefundStatus.SUCCEEDED
+    assert len(ebay_refunds(sandbox, refund.order)) == 1
+
+
+def test_ebay_lookup_never_takes_an_earlier_refund_of_the_same_amount_for_ours(sandbox):
+    store = synced_ebay(sandbox)
+    first = approved_refund(store, amount="5.00")
+    enqueue_refund_execution(first)
+    assert drain() == 1
+    sandbox.world.clock.advance(600)
+    OutboxAction.objects.update(next_attempt_at=timezone.now())
+    assert drain() == 1
+    first.refresh_from_db()
+    assert first.status == RefundStatus.SUCCEEDED and first.platform_refund_id
+    # A second refund of the same amount on the same order: the worker sends it and dies before it
+    # records eBay's answer (eBay takes no idempotency key and echoes nothing of ours).
+    second = approved_refund(store, amount="5.00", order=first.order)
+    action = enqueue_refund_execution(second)
+    claim = claim_next()
+    second.refresh_from_db()
+    from integrations.outbox import refund_payload
+
+    adapter = registry.adapter_for(store)
+    adapter.push("execute_refund", refund_payload(second, claim.action), idempotency_key=str(second.idempotency_key))
+    assert len(ebay_refunds(sandbox, first.order)) == 2
+    OutboxAction.objects.filter(pk=action.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    sandbox.world.clock.advance(600)
+    assert drain() == 1
+    second.refresh_from_db()
+    assert second.status == RefundStatus.SUCCEEDED
+    assert second.platform_refund_id and second.platform_refund_id != first.platform_refund_id
+    assert len(ebay_refunds(sandbox, first.order)) == 2  # found by lookup: not sent a third time
 
 
 def test_a_cancelled_refund_is_never_sent(sandbox):

@@ -206,3 +206,16 @@ def test_stored_returns_request_parses_with_the_delivery_time(client, store):
     assert isinstance(ret, ReturnRecord)
     assert ret.requested_at == datetime(2026, 10, 2, 14, 5, 11, 123456, tzinfo=UTC)
     assert json.loads(body)["admin_graphql_api_id"] == raw.external_id == ret.external_id
+
+
+def test_a_delivery_for_a_store_with_sync_disabled_is_kept_but_not_processed(
+    client, store, django_capture_on_commit_callbacks
+):
+    StoreConnection.objects.filter(store=store).update(enabled=False)
+    body, header = signed("webhook.orders-create")
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = post(client, body, header)
+    assert response.status_code == 200  # anything else makes Shopify resend for hours
+    raw = RawPayload.objects.get()
+    assert raw.status == PayloadStatus.FAILED and "disabled" in raw.error
+    assert callbacks == [] and Order.objects.count() == 0

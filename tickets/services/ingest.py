@@ -10,6 +10,7 @@ in a savepoint each. New messages, returns and disputes emit their event after c
 from __future__ import annotations
 
 import logging
+import re
 from collections import deque
 from collections.abc import Sequence
 
@@ -118,8 +119,24 @@ def _kind(record: Record) -> str:
 
 
 # --- threading to the order ---------------------------------------------------------------------
+_EBAY_LEGACY = re.compile(r"^(\d+)-(\d+)$")
+
+
 def _order(store: Store, external_id: str) -> Order | None:
-    return Order.objects.filter(store=store, external_id=external_id).first() if external_id else None
+    """The store's order by its platform id; eBay's inquiries and cases name only "<item>-<transaction>",
+    which is found by its line (eBay's lineItemId is the transaction id)."""
+    if not external_id:
+        return None
+    order = Order.objects.filter(store=store, external_id=external_id).first()
+    if order is None and (legacy := _EBAY_LEGACY.match(external_id)):
+        line = (
+            OrderLine.objects.filter(order__store=store, external_id=legacy.group(2))
+            .select_related("order")
+            .order_by("pk")
+            .first()
+        )
+        order = line.order if line else None
+    return order
 
 
 def _open_ticket_of(order: Order | None) -> Ticket | None:
@@ -139,12 +156,21 @@ def _customer(store: Store, record: ReturnRecord | DisputeRecord, order: Order |
 
 
 def _order_name(record: ReturnRecord | DisputeRecord, order: Order | None) -> str:
-    # An orphan's subject names the order's external id (and number when known): upsert_order
-    # adopts it by that when the order arrives.
     if order is not None:
         return order.number
     number = getattr(record, "order_number", "")
-    return f"{number} ({record.order_external_id})" if number else record.order_external_id
+    return number or _readable_id(record.order_external_id)
+
+
+def _readable_id(external_id: str) -> str:
+    # A Shopify gid (gid://shopify/Order/5813…) reads as its number; other platforms' ids as they are.
+    return external_id.rsplit("/", 1)[-1] if external_id.startswith("gid://") else external_id
+
+
+def _return_subject(record: ReturnRecord, order: Order | None, reason: str) -> str:
+    """What an agent scans in the inbox: the order and, when the buyer gave one, the reason."""
+    subject = _("Return request for order %(order)s") % {"order": _order_name(record, order)}
+    return f"{subject}: {TicketReason(reason).label}" if reason else subject
 
 
 # --- returns ------------------------------------------------------------------------------------
@@ -206,8 +232,7 @@ def _new_return(record: ReturnRecord, store: Store) -> IngestResult:
         reason = record.reason if record.reason in TicketReason.values else ""
         ticket = create_ticket(
             store=store,
-            subject=_("Return %(return)s for order %(order)s")
-            % {"return": record.external_id, "order": _order_name(record, order)},
+            subject=_return_subject(record, order, reason),
             actor=None,
             actor_kind=ActorKind.BUYER,
             type=TicketType.RETURN,
@@ -217,6 +242,8 @@ def _new_return(record: ReturnRecord, store: Store) -> IngestResult:
             language=(record.buyer.language if record.buyer else "")[:16],
             created_at=record.requested_at,
             channel=Channel.MARKETPLACE,
+            # An orphan: the order adopts it when it is synced (ingest_orders._adopt_orphans).
+            awaiting_order_external_id="" if order else record.order_external_id,
         )
     else:
         notes.append(f"joined ticket {ticket.number}")
@@ -355,6 +382,7 @@ def _new_dispute(record: DisputeRecord, store: Store) -> IngestResult:
             language=(record.buyer.language if record.buyer else "")[:16],
             created_at=record.opened_at,
             channel=Channel.MARKETPLACE,
+            awaiting_order_external_id="" if order else record.order_external_id,
         )
     else:
         notes.append(f"joined ticket {ticket.number}")

@@ -17,14 +17,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
 from django.db.models import Q
 from django.utils import timezone
 
 from ..models import Customer, Dispute, Order, OrderLine, PlatformRefund, Refund, Store, Ticket
-from ..models.tickets import TicketType
 from ..records import BuyerRecord, IngestResult, OrderRecord, RefundRecord
-from ..states import ActorKind, RefundStatus, TicketStatus
+from ..states import ActorKind, RefundStatus
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +154,12 @@ def upsert_orders(store: Store, records: Sequence[OrderRecord]) -> list[IngestRe
     """Upsert a page of orders (and their lines, buyers and embedded refunds); one result per record."""
     latest: dict[str, OrderRecord] = {}
     for record in records:  # a page may repeat an order: its newest version counts
+        problem = _order_problem(record)
+        if problem:
+            # Checked before the insert: on SQLite an ignored conflict (INSERT OR IGNORE) also
+            # skips a row a CHECK refuses and would drop the order without a word. Refused as
+            # PostgreSQL refuses it, so the page fails, is kept and replayed on both databases.
+            raise IntegrityError(f"order {record.external_id} refused: {problem}")
         held = latest.get(record.external_id)
         if held is None or record.updated_at >= held.updated_at:
             latest[record.external_id] = record
@@ -217,6 +222,28 @@ def upsert_orders(store: Store, records: Sequence[OrderRecord]) -> list[IngestRe
         notes = tuple(f"rounded {k}: {v}" for k, v in _raw_of(record).items()) if created or updated else ()
         results.append(IngestResult(ORDER, record.external_id, created=created, updated=updated, notes=notes))
     return results
+
+
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+
+
+def _order_problem(record: OrderRecord) -> str:
+    """Why the order's rows would break a CHECK constraint (empty: they would not)."""
+    currency = (record.total.currency if record.total is not None else record.currency).upper()
+    if not _CURRENCY.match(currency):
+        return f"currency {currency!r} is not an ISO code"
+    for name in ("total", "paid"):
+        amount = getattr(record, name)
+        if amount is not None and amount.amount < 0:
+            return f"negative {name} {amount.amount}"
+    if record.shop_total is not None and not _CURRENCY.match(record.shop_total.currency):
+        return f"shop currency {record.shop_total.currency!r} is not an ISO code"
+    for line in record.lines:
+        if line.quantity <= 0:
+            return f"line {line.external_id}: quantity {line.quantity}"
+        if line.unit_price.amount < 0:
+            return f"line {line.external_id}: negative price {line.unit_price.amount}"
+    return ""
 
 
 def _state(order: Order) -> tuple:
@@ -337,8 +364,14 @@ def _customers_for(store: Store, buyers: Iterable[BuyerRecord | None], *, curren
     with_id = [c for c in missing if c.platform_customer_id]
     if with_id:
         # Another worker may create the same buyer: its row wins and is read back.
-        Customer.objects.bulk_create(with_id, batch_size=500, ignore_conflicts=True)
-        found.update(_find_customers(store, {k: b for k, b in wanted.items() if k not in found}))
+        bulk_insert(Customer, with_id)
+        if all(c.pk for c in with_id):  # none was taken (PostgreSQL returns the ids): nothing to read back
+            for customer in with_id:
+                found.setdefault(f"id:{customer.platform_customer_id}", customer.pk)
+                if customer.email:
+                    found.setdefault(f"email:{customer.email}", customer.pk)
+        else:
+            found.update(_find_customers(store, {k: b for k, b in wanted.items() if k not in found}))
     by_email = [c for c in missing if not c.platform_customer_id]
     if by_email:  # no unique key on email: the insert returns the ids
         Customer.objects.bulk_create(by_email, batch_size=500)
@@ -377,29 +410,24 @@ def customer_for(store: Store, buyer: BuyerRecord | None, *, email: str = "") ->
 
 
 # --- orphans ------------------------------------------------------------------------------------
-ORPHAN_TYPES = (TicketType.RETURN, TicketType.DISPUTE)
-_TOKEN = re.compile(r"[^\s()\[\]«»\"',;]+")
-
-
 def _adopt_orphans(store: Store, orders: list[Order]) -> None:
-    """Link return and dispute tickets that arrived before their order (their subject names its
-    external id, see ingest._order_name)."""
+    """Link the return and dispute tickets that arrived before their order (they wait on its
+    external id in ``Ticket.awaiting_order_external_id``): one indexed query per page."""
     if not orders:
         return
-    orphans = list(
-        Ticket.objects.filter(store=store, order__isnull=True, type__in=ORPHAN_TYPES)
-        .exclude(status=TicketStatus.CLOSED)
-        .values_list("pk", "subject")[:500]
+    by_ext = {order.external_id: order for order in orders}
+    waiting = list(
+        Ticket.objects.filter(store=store, awaiting_order_external_id__in=list(by_ext)).values_list(
+            "pk", "awaiting_order_external_id", "customer_id"
+        )
     )
-    if not orphans:
-        return
-    by_name = {order.external_id: order for order in orders}
-    for pk, subject in orphans:
-        order = next((by_name[t] for t in _TOKEN.findall(subject) if t in by_name), None)
-        if order is None:
-            continue
-        Ticket.objects.filter(pk=pk, order__isnull=True).update(order_id=order.pk, updated_at=timezone.now())
-        Ticket.objects.filter(pk=pk, customer__isnull=True).update(customer_id=order.customer_id)
+    now = timezone.now()
+    for pk, ext, customer_id in waiting:
+        order = by_ext[ext]
+        changes = {"order_id": order.pk, "awaiting_order_external_id": "", "updated_at": now}
+        if customer_id is None and order.customer_id:
+            changes["customer_id"] = order.customer_id
+        Ticket.objects.filter(pk=pk).update(**changes)
         Dispute.objects.filter(ticket_id=pk, order__isnull=True).update(order_id=order.pk)
 
 
@@ -422,6 +450,8 @@ def upsert_platform_refunds(
     settled moves to succeeded or failed. A Refund is never created from a platform record."""
     latest: dict[str, RefundRecord] = {}
     for record in records:
+        if not _CURRENCY.match(record.amount.currency):  # see upsert_orders: never dropped silently
+            raise IntegrityError(f"platform refund {record.external_id}: currency {record.amount.currency!r}")
         held = latest.get(record.external_id)
         if held is None or _stamp(record) >= _stamp(held):
             latest[record.external_id] = record

@@ -41,6 +41,7 @@ def create_ticket(
     created_at: datetime | None = None,
     follow_up_of: Ticket | None = None,
     channel: str = "",
+    awaiting_order_external_id: str = "",
 ) -> Ticket:
     if actor is not None:
         ensure_member(actor, store.pk)  # membership before roles: a foreign store is "not found"
@@ -65,6 +66,7 @@ def create_ticket(
             channel=channel,
             created_at=now,
         )
+        ticket.awaiting_order_external_id = awaiting_order_external_id[:128]
         insert_tickets([ticket])
         created_audit(ticket, actor=actor, actor_kind=actor_kind).save(force_insert=True)
     return ticket

@@ -28,10 +28,21 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--orders-per-hour", type=float, default=Rates.orders)
         parser.add_argument("--messages-per-hour", type=float, default=Rates.messages)
+        parser.add_argument(
+            "--no-scenario",
+            action="store_true",
+            help="Create nothing by itself (benchmarks seed through /_sandbox/seed).",
+        )
+        parser.add_argument(
+            "--limit-scale", type=float, default=1.0, help="Multiply every platform limit (benchmarks)."
+        )
 
     def handle(self, *args, **options) -> None:
-        rates = Rates(orders=options["orders_per_hour"], messages=options["messages_per_hour"])
-        world = World(speed=options["speed"], seed=options["seed"], rates=rates)
+        if options["no_scenario"]:
+            rates = Rates(orders=0, messages=0, returns=0, disputes=0)
+        else:
+            rates = Rates(orders=options["orders_per_hour"], messages=options["messages_per_hour"])
+        world = World(speed=options["speed"], seed=options["seed"], rates=rates, limit_scale=options["limit_scale"])
         mail = MailServer(world, host=options["host"], imap_port=options["imap_port"], smtp_port=options["smtp_port"])
         sandbox = Sandbox(world, options["host"], options["port"])
         mail.start()
