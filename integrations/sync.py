@@ -32,6 +32,7 @@ import json
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -131,20 +132,36 @@ def _get_or_create_raw(
         return row, False
 
 
-def _store_page_raw(store: Store, stream: str, page: Page, *, records: int, moment: datetime) -> int | None:
+def _digests(page: Page) -> list[tuple[bytes, str]]:
+    """Each raw answer's canonical text and its digest, in page order."""
+    texts = [canonical(raw.body) for raw in page.raw]
+    return [(text, hashlib.sha256(text).hexdigest()) for text in texts]
+
+
+def _store_page_raw(
+    store: Store,
+    stream: str,
+    page: Page,
+    *,
+    records: int,
+    moment: datetime,
+    digests: list[tuple[bytes, str]] | None = None,
+) -> int | None:
     """Keep a page's raw answers, already processed (the caller's transaction ingested their records),
     in three statements whatever their number: read which are stored already (an overlap fetched
     again: the same bytes), mark those processed again, insert the rest. The first answer's row
     carries the page's record count. Returns the id of that row (failed elements point at it)."""
     stream = stream[:32]
     bodies: dict[tuple[str, str], tuple[Any, bytes]] = {}
-    for raw in page.raw:  # the same answer twice in a page is one row, as get-or-create made it
-        text = canonical(raw.body)
-        bodies.setdefault((raw.external_id[:191], hashlib.sha256(text).hexdigest()), (raw.body, text))
+    for raw, (text, sha) in zip(page.raw, digests or _digests(page), strict=True):
+        # The same answer twice in a page is one row, as get-or-create made it.
+        bodies.setdefault((raw.external_id[:191], sha), (raw.body, text))
     if not bodies:
         return None
     keys = list(bodies)
     first = keys[0]
+    if _is_postgres():
+        return _store_page_raw_postgres(store, stream, bodies, records=records, moment=moment)
     match = Q()
     for external_id, sha in keys:
         match |= Q(external_id=external_id, sha256=sha)
@@ -163,35 +180,7 @@ def _store_page_raw(store: Store, stream: str, page: Page, *, records: int, mome
             processed_at=moment,
         )
     new = [key for key in keys if key not in held]
-    if new and _is_postgres():
-        # One statement; the body goes as the canonical JSON text already made for its digest
-        # (jsonb reads it), not encoded a second time. A racing worker's row wins: ON CONFLICT
-        # DO NOTHING skips only unique conflicts.
-        params: list[Any] = []
-        for external_id, sha in new:
-            params += [
-                store.pk,
-                stream,
-                external_id,
-                moment,
-                bodies[(external_id, sha)][1].decode(),
-                sha,
-                PayloadStatus.PROCESSED,
-                "",
-                "",
-                records if (external_id, sha) == first else 0,
-                1,
-                moment,
-            ]
-        row = "(%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s)"
-        with connection.cursor() as db:
-            db.execute(
-                f"INSERT INTO {RawPayload._meta.db_table} (store_id, stream, external_id, received_at, payload, sha256,"  # noqa: S608
-                " status, error, delivery_id, records, attempts, processed_at)"
-                f" VALUES {', '.join([row] * len(new))} ON CONFLICT DO NOTHING",
-                params,
-            )
-    elif new:
+    if new:
         # A plain insert: SQLite's INSERT OR IGNORE would also drop a row a NOT NULL or CHECK
         # refuses without a word (and SQLite runs one process: no race to lose).
         RawPayload.objects.bulk_create(
@@ -220,6 +209,63 @@ def _store_page_raw(store: Store, stream: str, page: Page, *, records: int, mome
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def _store_page_raw_postgres(
+    store: Store, stream: str, bodies: dict[tuple[str, str], tuple[Any, bytes]], *, records: int, moment: datetime
+) -> int | None:
+    """``_store_page_raw`` on PostgreSQL, where a page's answers are almost always new: insert them
+    all at once (ON CONFLICT DO NOTHING: an answer fetched again, or a racing worker's row, is
+    skipped), then mark processed again only the rows the insert skipped. The body goes as the
+    canonical JSON text already made for its digest (jsonb reads it), not encoded a second time."""
+    keys = list(bodies)
+    first = keys[0]
+    params: list[Any] = []
+    for external_id, sha in keys:
+        params += [
+            store.pk,
+            stream,
+            external_id,
+            moment,
+            bodies[(external_id, sha)][1].decode(),
+            sha,
+            PayloadStatus.PROCESSED,
+            "",
+            "",
+            records if (external_id, sha) == first else 0,
+            1,
+            moment,
+        ]
+    row = "(%s, %s, %s, %s, %s::jsonb, %s, %s, %s, %s, %s, %s, %s)"
+    with connection.cursor() as db:
+        db.execute(
+            f"INSERT INTO {RawPayload._meta.db_table} (store_id, stream, external_id, received_at, payload, sha256,"  # noqa: S608
+            " status, error, delivery_id, records, attempts, processed_at)"
+            f" VALUES {', '.join([row] * len(keys))} ON CONFLICT DO NOTHING RETURNING id, external_id, sha256",
+            params,
+        )
+        ids = {(external_id, sha): pk for pk, external_id, sha in db.fetchall()}
+    skipped = [key for key in keys if key not in ids]
+    if skipped:
+        match = Q()
+        for external_id, sha in skipped:
+            match |= Q(external_id=external_id, sha256=sha)
+        held = {
+            (external_id, sha): pk
+            for pk, external_id, sha in RawPayload.objects.filter(match, store=store, stream=stream).values_list(
+                "pk", "external_id", "sha256"
+            )
+        }
+        if held:
+            RawPayload.objects.filter(pk__in=list(held.values())).update(
+                status=PayloadStatus.PROCESSED,
+                error="",
+                records=Case(When(pk=held[first], then=Value(records)), default=Value(0)) if first in held else 0,
+                attempts=F("attempts") + 1,
+                processed_at=moment,
+            )
+        ids.update(held)
+    return ids.get(first)
 
 
 def _ingest(store: Store, records: tuple) -> int:
@@ -311,42 +357,74 @@ def sync_stream(store_id: int, stream: str, *, now: datetime | None = None) -> S
     return outcome
 
 
-def _run_pages(store, stream, cursor, adapter, outcome, interval, now) -> None:
+def _pull(adapter: Any, stream: str, position: dict, moment: datetime) -> tuple[Any, BaseException | None, int]:
+    """One pull, its error (raised in the caller, in page order) and the platform calls it made;
+    the page comes with its raw answers' canonical texts and digests. Runs on the prefetch thread
+    too: adapters never touch the database (and the texts are made while the page before commits)."""
     http = getattr(adapter, "http", None)
-    for _page_number in range(MAX_PAGES_PER_RUN):
-        moment = now or timezone.now()
-        calls_before = getattr(http, "calls", 0)
+    calls_before = getattr(http, "calls", 0)
+    try:
+        page = adapter.pull(stream, position, now=moment)
+    except Exception as error:  # noqa: BLE001 - handed to the loop, which records it
+        return None, error, getattr(http, "calls", 0) - calls_before
+    calls = (http.calls - calls_before) if http is not None else page.calls
+    try:
+        digests = _digests(page)
+    except Exception:  # noqa: BLE001 - made again in the page's commit, which fails and keeps it as before
+        digests = None
+    return (page, digests), None, calls
+
+
+def _run_pages(store, stream, cursor, adapter, outcome, interval, now) -> None:
+    # The next pull needs only the page's cursor, known before its commit: it runs on a thread
+    # (one page ahead) while this one commits, so the platform's answer time and the database's
+    # overlap. The cursor still moves only in its page's transaction: a prefetched page whose
+    # predecessor failed to commit is dropped unsaved, and the next run fetches it again.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-prefetch") as pool:
+        ahead: Future | None = None
         try:
-            page = adapter.pull(stream, dict(cursor.position or {}), now=moment)
-        except RateLimited as error:
-            calls = getattr(http, "calls", 0) - calls_before
-            _record_rate_limit(cursor, outcome, error, calls)
-            return
-        except IntegrationError as error:
-            _record_error(cursor, outcome, error, interval, calls=getattr(http, "calls", 0) - calls_before)
-            return
-        except Exception as error:  # noqa: BLE001 - an adapter bug or an answer it cannot read:
-            # recorded on the cursor (the status page shows it) and retried at the next interval,
-            # never a crash that leaves the stream stuck with nobody told.
-            logger.exception("pulling %s/%s failed", store.pk, stream)
-            _record_error(cursor, outcome, error, interval, calls=getattr(http, "calls", 0) - calls_before)
-            return
-        calls = (http.calls - calls_before) if http is not None else page.calls
-        try:
-            _commit_page(store, stream, cursor, page, calls, interval)
-        except Exception as error:  # noqa: BLE001 - any refusal of the page rolls it back and is kept
-            logger.exception("page of %s/%s failed to ingest", store.pk, stream)
-            _keep_failed_page(store, stream, page, error)
-            _record_error(cursor, outcome, error, interval, calls=calls)
-            return
-        outcome.pages += 1
-        outcome.calls += calls
-        outcome.records += len(page.records)
-        outcome.failed += len(page.failures)
-        outcome.has_more = page.has_more
-        wait = (page.cursor or {}).get("next_run_in_seconds")
-        if not page.has_more or wait:
-            break
+            for page_number in range(MAX_PAGES_PER_RUN):
+                if ahead is None:
+                    pulled, error, calls = _pull(adapter, stream, dict(cursor.position or {}), now or timezone.now())
+                else:
+                    pulled, error, calls = ahead.result()
+                    ahead = None
+                if error is not None:
+                    if isinstance(error, RateLimited):
+                        _record_rate_limit(cursor, outcome, error, calls)
+                    elif isinstance(error, IntegrationError):
+                        _record_error(cursor, outcome, error, interval, calls=calls)
+                    else:
+                        # An adapter bug or an answer it cannot read: recorded on the cursor (the
+                        # status page shows it) and retried at the next interval, never a crash that
+                        # leaves the stream stuck with nobody told.
+                        logger.error("pulling %s/%s failed", store.pk, stream, exc_info=error)
+                        _record_error(cursor, outcome, error, interval, calls=calls)
+                    return
+                page, digests = pulled
+                wait = (page.cursor or {}).get("next_run_in_seconds")
+                if page.has_more and not wait and page_number + 1 < MAX_PAGES_PER_RUN:
+                    ahead = pool.submit(_pull, adapter, stream, dict(page.cursor or {}), now or timezone.now())
+                try:
+                    _commit_page(store, stream, cursor, page, calls, interval, digests=digests)
+                except Exception as error:  # noqa: BLE001 - any refusal of the page rolls it back and is kept
+                    logger.exception("page of %s/%s failed to ingest", store.pk, stream)
+                    _keep_failed_page(store, stream, page, error)
+                    if ahead is not None:  # its calls were made; the page itself is not kept
+                        calls += ahead.result()[2]
+                        ahead = None
+                    _record_error(cursor, outcome, error, interval, calls=calls)
+                    return
+                outcome.pages += 1
+                outcome.calls += calls
+                outcome.records += len(page.records)
+                outcome.failed += len(page.failures)
+                outcome.has_more = page.has_more
+                if not page.has_more or wait:
+                    break
+        finally:
+            if ahead is not None:  # not reached (an exception): wait for it, keep nothing
+                ahead.result()
     outcome.next_run_at = cursor.next_run_at
     if outcome.has_more and outcome.pages >= MAX_PAGES_PER_RUN:
         # More right now: beat (or the task itself) picks it up again at once.
@@ -364,12 +442,21 @@ def _high_water(records: tuple) -> datetime | None:
     return max(moments) if moments else None
 
 
-def _commit_page(store: Store, stream: str, cursor: SyncCursor, page: Page, calls: int, interval: int) -> None:
+def _commit_page(
+    store: Store,
+    stream: str,
+    cursor: SyncCursor,
+    page: Page,
+    calls: int,
+    interval: int,
+    *,
+    digests: list[tuple[bytes, str]] | None = None,
+) -> None:
     """Store the page's raw answers and failed elements, upsert its records, move the cursor: all or nothing."""
     moment = timezone.now()
     with transaction.atomic():
         ingested = _ingest(store, page.records)
-        anchor = _store_page_raw(store, stream, page, records=ingested, moment=moment)
+        anchor = _store_page_raw(store, stream, page, records=ingested, moment=moment, digests=digests)
         for element, error in page.failures:
             _store_failed_element(store, stream, element, error, anchor)
         position = dict(page.cursor or {})

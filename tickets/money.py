@@ -63,6 +63,13 @@ def currency_exponent(currency: str) -> int:
 def normalize_currency(currency: object) -> str:
     if not isinstance(currency, str):
         raise MoneyError(_("A currency is a three-letter ISO 4217 code, not %(value)r.") % {"value": currency})
+    return _normalize_code(currency)
+
+
+@lru_cache(maxsize=512)
+def _normalize_code(currency: str) -> str:
+    # Cached: every amount of a page names one of a few codes. A refused code raises, and an
+    # exception is never cached, so its message is built in the language of each call.
     code = currency.strip().upper()
     if len(code) != 3 or not code.isalpha():
         raise MoneyError(_("%(value)r is not an ISO 4217 currency code.") % {"value": currency})
@@ -159,6 +166,15 @@ class Money:
         object.__setattr__(self, "amount", _unsigned_zero(exact))
 
     # --- construction ----------------------------------------------------------------------
+    @classmethod
+    def _checked(cls, exact: Decimal, code: str) -> Money:
+        """Money from an amount the caller already quantized to ``code`` (a normalized code) and
+        checked with ``_refuse_too_large``: what ``__post_init__`` would do, without doing it twice."""
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", _unsigned_zero(exact))
+        object.__setattr__(money, "currency", code)
+        return money
+
     @classmethod
     def of(cls, amount: Decimal | int | str, currency: str) -> Money:
         return cls(amount, currency)  # type: ignore[arg-type]

@@ -12,7 +12,9 @@ from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 from .errors import MoneyError
-from .money import Money, currency_exponent, normalize_currency
+from .money import Money, _refuse_too_large, currency_exponent, normalize_currency
+
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(5)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,10 +44,12 @@ class PlatformAmount:
             raise MoneyError(f"{text!r} is not a finite amount.")
         code = normalize_currency(currency)
         try:
-            exact = amount.quantize(Decimal(1).scaleb(-currency_exponent(code)), rounding=ROUND_HALF_EVEN)
+            exact = amount.quantize(_QUANTUM[currency_exponent(code)], rounding=ROUND_HALF_EVEN)
         except InvalidOperation as error:  # 1e30: more digits than any amount column holds
             raise MoneyError(f"{text!r} is too large for an amount.") from error
-        return cls(Money.of(exact, code), "" if exact == amount else text)
+        # What Money.of would check again: the code is normalized and the amount quantized.
+        _refuse_too_large(exact, code)
+        return cls(Money._checked(exact, code), "" if exact == amount else text)
 
     @property
     def amount(self) -> Decimal:

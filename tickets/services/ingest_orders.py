@@ -99,15 +99,50 @@ def bulk_update(model: type[models.Model], objs: Sequence[models.Model], fields:
             )
 
 
-def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, conflict: str = "") -> None:
+class _NewRow:
+    """A new row's values for ``bulk_insert`` on PostgreSQL: what a model instance would carry,
+    without the cost of building one (Model.__init__ walks every field and its descriptors)."""
+
+    pk = None
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
+
+
+_defaults: dict[type[models.Model], list[models.Field]] = {}
+
+
+def new_row(model: type[models.Model], **values: object) -> models.Model | _NewRow:
+    """A new row to hand to ``bulk_insert``: a plain holder on PostgreSQL (its fast INSERT reads
+    attributes only), a model instance elsewhere (``bulk_create`` needs one). Unset fields take
+    their model default, as the model would."""
+    if connection.vendor != "postgresql":
+        return model(**values)
+    fields = _defaults.get(model)
+    if fields is None:
+        fields = _defaults[model] = [f for f in model._meta.concrete_fields if not f.primary_key and f.has_default()]
+    for f in fields:
+        if f.attname not in values:
+            values[f.attname] = f.get_default()
+    return _NewRow(**values)
+
+
+def _model_row(model: type[models.Model], **values: object) -> models.Model:
+    return model(**values)
+
+
+def bulk_insert(
+    model: type[models.Model], objs: Sequence[models.Model], *, conflict: str = "", returning: str = ""
+) -> list[tuple[object, int]]:
     """Insert many new rows, skipping those a unique key already holds, and set the pks of the
     inserted ones. PostgreSQL: one INSERT … ON CONFLICT DO NOTHING RETURNING per 1,000 rows with
     plain parameters (Django's per-value preparation costs more than the insert); elsewhere
-    ``bulk_create(ignore_conflicts=True)``, which sets no pks. ``conflict``: the key's columns."""
+    ``bulk_create(ignore_conflicts=True)``, which sets no pks. ``conflict``: the key's columns.
+    ``returning`` (PostgreSQL): a column whose (value, pk) pairs of the inserted rows are returned."""
     objs = list(objs)
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(objs, batch_size=500, ignore_conflicts=True)
-        return
+        return []
     from psycopg2.extras import Json
 
     now = timezone.now()
@@ -122,26 +157,35 @@ def bulk_insert(model: type[models.Model], objs: Sequence[models.Model], *, conf
     names = ", ".join(q(f.column) for f in fields)
     target = f"({conflict})" if conflict else ""
     pk = model._meta.pk
+    extra = f", {q(model._meta.get_field(returning).column)}" if returning else ""
+    pairs: list[tuple[object, int]] = []
+    names_only = [f.attname for f in fields]
+    json_names = {f.attname for f in fields if isinstance(f, models.JSONField)}
     with connection.cursor() as cursor:
         for start in range(0, len(objs), 1000):
             chunk = objs[start : start + 1000]
             params: list = []
             for obj in chunk:
-                params.extend(
-                    Json(getattr(obj, f.attname)) if isinstance(f, models.JSONField) else getattr(obj, f.attname)
-                    for f in fields
-                )
+                values = obj.__dict__
+                if json_names:
+                    params.extend(Json(values[n]) if n in json_names else values[n] for n in names_only)
+                else:
+                    params.extend(values[n] for n in names_only)
             values = ", ".join([row] * len(chunk))
             cursor.execute(
                 # Only quoted column names from the model are interpolated; every value is a parameter.
                 f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES {values} "  # noqa: S608
-                f"ON CONFLICT {target} DO NOTHING RETURNING {q(pk.column)}",
+                f"ON CONFLICT {target} DO NOTHING RETURNING {q(pk.column)}{extra}",
                 params,
             )
-            inserted = [row[0] for row in cursor.fetchall()]
+            answer = cursor.fetchall()
+            if returning:
+                pairs.extend((row[1], row[0]) for row in answer)
+            inserted = [row[0] for row in answer]
             if len(inserted) == len(chunk):  # rows come back in VALUES order when none was skipped
                 for obj, new_pk in zip(chunk, inserted, strict=True):
                     obj.pk = new_pk
+    return pairs
 
 
 # --- orders -------------------------------------------------------------------------------------
@@ -178,7 +222,9 @@ def upsert_orders(store: Store, records: Sequence[OrderRecord]) -> list[IngestRe
     outcome: dict[str, tuple[bool, bool]] = {}
     for record in to_write:
         previous = existing.get(record.external_id)
-        order = previous or Order(store=store, external_id=record.external_id)
+        order = previous or new_row(
+            Order, store_id=store.pk, external_id=record.external_id, customer_id=None, raw_amounts={}
+        )
         before = None if previous is None else {f: getattr(previous, f) for f in ("total_amount", "paid_amount")}
         before_state = None if previous is None else _state(previous)
         before_stamp = None if previous is None else previous.platform_updated_at
@@ -309,7 +355,9 @@ def _upsert_lines(orders: dict[str, Order], records: dict[str, OrderRecord], *, 
     create, update = [], []
     for ext, order in orders.items():
         for item in records[ext].lines:
-            line = held.get((order.pk, item.external_id)) or OrderLine(order_id=order.pk, external_id=item.external_id)
+            line = held.get((order.pk, item.external_id)) or new_row(
+                OrderLine, order_id=order.pk, external_id=item.external_id
+            )
             before = None if line.pk is None else tuple(getattr(line, f) for f in _LINE_FIELDS)
             line.sku = item.sku[:64]
             line.title = item.title[:300]
@@ -347,10 +395,13 @@ def _customers_for(store: Store, buyers: Iterable[BuyerRecord | None], *, curren
             wanted.setdefault(key, buyer)
     if not wanted:
         return {}
+    if connection.vendor == "postgresql" and any(b.platform_customer_id for b in wanted.values()):
+        return _customers_inserting_first(store, wanted, currency=currency)
     found = _find_customers(store, wanted)
     missing = [
-        Customer(
-            store=store,
+        (new_row if b.platform_customer_id else _model_row)(
+            Customer,
+            store_id=store.pk,
             platform_customer_id=b.platform_customer_id[:128],
             email=b.email.strip().lower()[:254],
             name=b.name[:200],
@@ -376,6 +427,55 @@ def _customers_for(store: Store, buyers: Iterable[BuyerRecord | None], *, curren
     if by_email:  # no unique key on email: the insert returns the ids
         Customer.objects.bulk_create(by_email, batch_size=500)
         for customer in by_email:
+            found.setdefault(f"email:{customer.email}", customer.pk)
+    return found
+
+
+def _customers_inserting_first(store: Store, wanted: dict[str, BuyerRecord], *, currency: str) -> dict[str, int]:
+    """``_customers_for`` on PostgreSQL, where a page's buyers are mostly new: the buyers with a
+    platform id are inserted at once (ON CONFLICT DO NOTHING RETURNING), and only those a row
+    already held are read back; the buyers known by email alone go as in ``_customers_for``."""
+    by_id = {k: b for k, b in wanted.items() if b.platform_customer_id}
+    by_mail = {k: b for k, b in wanted.items() if not b.platform_customer_id}
+    found = _find_customers(store, by_mail) if by_mail else {}
+    rows = [
+        new_row(
+            Customer,
+            store_id=store.pk,
+            platform_customer_id=b.platform_customer_id[:128],
+            email=b.email.strip().lower()[:254],
+            name=b.name[:200],
+            language=b.language[:16],
+            country=b.country[:2].upper(),
+            currency=currency,
+        )
+        for b in by_id.values()
+    ]
+    created = dict(bulk_insert(Customer, rows, returning="platform_customer_id"))
+    held = {k: b for k, b in by_id.items() if b.platform_customer_id[:128] not in created}
+    if held:
+        found.update(_find_customers(store, held))
+    for row in rows:
+        pk = created.get(row.platform_customer_id)
+        if pk is not None:
+            found.setdefault(f"id:{row.platform_customer_id}", pk)
+            if row.email:
+                found.setdefault(f"email:{row.email}", pk)
+    missing = [
+        Customer(
+            store_id=store.pk,
+            email=b.email.strip().lower()[:254],
+            name=b.name[:200],
+            language=b.language[:16],
+            country=b.country[:2].upper(),
+            currency=currency,
+        )
+        for key, b in by_mail.items()
+        if key not in found
+    ]
+    if missing:  # no unique key on email: the insert returns the ids
+        Customer.objects.bulk_create(missing, batch_size=500)
+        for customer in missing:
             found.setdefault(f"email:{customer.email}", customer.pk)
     return found
 
@@ -416,10 +516,12 @@ def _adopt_orphans(store: Store, orders: list[Order]) -> None:
     if not orders:
         return
     by_ext = {order.external_id: order for order in orders}
+    # The exclude names the partial index's condition: PostgreSQL then probes that small index
+    # instead of walking all the store's tickets (and an empty id never matches a ticket that waits on none).
     waiting = list(
-        Ticket.objects.filter(store=store, awaiting_order_external_id__in=list(by_ext)).values_list(
-            "pk", "awaiting_order_external_id", "customer_id"
-        )
+        Ticket.objects.filter(store=store, awaiting_order_external_id__in=list(by_ext))
+        .exclude(awaiting_order_external_id="")
+        .values_list("pk", "awaiting_order_external_id", "customer_id")
     )
     now = timezone.now()
     for pk, ext, customer_id in waiting:
