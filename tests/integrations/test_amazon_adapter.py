@@ -7,6 +7,7 @@ import itertools
 import re
 import sys
 import types
+import uuid
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from email import message_from_bytes, policy
@@ -21,7 +22,9 @@ from integrations.sandbox.core import Rates, World, support_address
 from integrations.sandbox.server import Sandbox
 from tickets.records import DisputeRecord, ReturnRecord
 
-_store_ids = itertools.count(700_000)  # the in-process quota windows are per store id
+# Quota windows are per store id, in process or in Redis (kept between runs for an hour): ids of
+# their own for each test process and run, so no other test's calls count against these.
+_store_ids = itertools.count(uuid.uuid4().int % 10**12)
 
 
 def _world(**kwargs) -> World:

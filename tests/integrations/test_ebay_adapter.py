@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import sys
 import types
+import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -19,7 +20,9 @@ from integrations.sandbox import ebay as sandbox_ebay
 from integrations.sandbox.core import DailyQuota, Rates, World
 from integrations.sandbox.server import Sandbox
 
-_store_ids = itertools.count(800_000)  # the in-process quota windows are per store id
+# Quota windows are per store id, in process or in Redis (kept between runs for an hour): ids of
+# their own for each test process and run, so no other test's calls count against these.
+_store_ids = itertools.count(uuid.uuid4().int % 10**12)
 SCALE = 50
 
 

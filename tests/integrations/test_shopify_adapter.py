@@ -5,6 +5,7 @@ decisions, authentication, and cost-based throttling waited out without a storm.
 from __future__ import annotations
 
 import itertools
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from integrations.sandbox.server import Sandbox
 from integrations.shopify.adapter import ShopifyAdapter
 from tickets.records import OrderRecord, ReturnRecord
 
-_store_ids = itertools.count(810_000)  # the client's bucket memory is per (host, store id)
+_store_ids = itertools.count(uuid.uuid4().int % 10**12)  # bucket memory and quotas are per store id
 
 
 class Store:
