@@ -162,23 +162,7 @@ def _store_page_raw(
     first = keys[0]
     if _is_postgres():
         return _store_page_raw_postgres(store, stream, bodies, records=records, moment=moment)
-    match = Q()
-    for external_id, sha in keys:
-        match |= Q(external_id=external_id, sha256=sha)
-    held = {
-        (external_id, sha): pk
-        for pk, external_id, sha in RawPayload.objects.filter(match, store=store, stream=stream).values_list(
-            "pk", "external_id", "sha256"
-        )
-    }
-    if held:
-        RawPayload.objects.filter(pk__in=list(held.values())).update(
-            status=PayloadStatus.PROCESSED,
-            error="",
-            records=Case(When(pk=held[first], then=Value(records)), default=Value(0)) if first in held else 0,
-            attempts=F("attempts") + 1,
-            processed_at=moment,
-        )
+    held = _reprocess_held(store, stream, keys, first=first, records=records, moment=moment)
     new = [key for key in keys if key not in held]
     if new:
         # A plain insert: SQLite's INSERT OR IGNORE would also drop a row a NOT NULL or CHECK
@@ -209,6 +193,31 @@ def _store_page_raw(
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def _reprocess_held(
+    store: Store, stream: str, keys: list[tuple[str, str]], *, first: tuple[str, str], records: int, moment: datetime
+) -> dict[tuple[str, str], int]:
+    """The rows among ``keys`` (external id, sha256) stored already, marked processed again (the
+    first answer's row with the page's record count); returns their ids by key."""
+    match = Q()
+    for external_id, sha in keys:
+        match |= Q(external_id=external_id, sha256=sha)
+    held = {
+        (external_id, sha): pk
+        for pk, external_id, sha in RawPayload.objects.filter(match, store=store, stream=stream).values_list(
+            "pk", "external_id", "sha256"
+        )
+    }
+    if held:
+        RawPayload.objects.filter(pk__in=list(held.values())).update(
+            status=PayloadStatus.PROCESSED,
+            error="",
+            records=Case(When(pk=held[first], then=Value(records)), default=Value(0)) if first in held else 0,
+            attempts=F("attempts") + 1,
+            processed_at=moment,
+        )
+    return held
 
 
 def _store_page_raw_postgres(
@@ -247,24 +256,7 @@ def _store_page_raw_postgres(
         ids = {(external_id, sha): pk for pk, external_id, sha in db.fetchall()}
     skipped = [key for key in keys if key not in ids]
     if skipped:
-        match = Q()
-        for external_id, sha in skipped:
-            match |= Q(external_id=external_id, sha256=sha)
-        held = {
-            (external_id, sha): pk
-            for pk, external_id, sha in RawPayload.objects.filter(match, store=store, stream=stream).values_list(
-                "pk", "external_id", "sha256"
-            )
-        }
-        if held:
-            RawPayload.objects.filter(pk__in=list(held.values())).update(
-                status=PayloadStatus.PROCESSED,
-                error="",
-                records=Case(When(pk=held[first], then=Value(records)), default=Value(0)) if first in held else 0,
-                attempts=F("attempts") + 1,
-                processed_at=moment,
-            )
-        ids.update(held)
+        ids.update(_reprocess_held(store, stream, skipped, first=first, records=records, moment=moment))
     return ids.get(first)
 
 
