@@ -4,6 +4,7 @@ never stopping another, and a long wait handed to the cursor."""
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -170,10 +171,19 @@ def another_worker_runs(cursor_id: int):
     other = connections.create_connection("default")
     try:
         with other.cursor() as db:
-            db.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_NAMESPACE, cursor_id])
+            db.execute("SELECT pg_advisory_lock(%s, %s), pg_backend_pid()", [ADVISORY_NAMESPACE, cursor_id])
+            pid = db.fetchone()[1]
         yield
     finally:
         other.close()  # a worker that dies: its session ends and the lock with it
+    # The server ends that session a moment after the client hangs up, not at once.
+    deadline = time.monotonic() + 10
+    with connection.cursor() as db:
+        while time.monotonic() < deadline:
+            db.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid])
+            if db.fetchone() is None:
+                break
+            time.sleep(0.05)
 
 
 def test_a_busy_cursor_is_left_to_the_run_that_holds_it(sandbox):

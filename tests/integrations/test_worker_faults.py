@@ -74,14 +74,50 @@ def connect(stack, specs: list[tuple], *, enabled: bool = True) -> dict[str, int
     return shell_json(stack["env"], code)
 
 
-def open_write_transaction(db: Database) -> bool:
-    """Is another session of this database inside a transaction that has written something?"""
+def blocked_inside_a_page(db: Database) -> bool:
+    """Is a session of this database inside a transaction that has written rows, waiting on a lock?"""
     return bool(
         db.value(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
+            "AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL AND wait_event_type = 'Lock'"
         )
     )
+
+
+def hold_cursor_at_page(stack, store_id: int, page: int) -> threading.Event:
+    """When the worker asks Shopify for order page ``page``, lock the store's cursor row from another
+    session before answering: the page the worker commits next writes its orders and raw answers,
+    then waits on the row, its transaction open. Set on the returned event once the lock is held."""
+    import psycopg2
+
+    sandbox, env = stack["sandbox"], stack["env"]
+    module = sandbox.world.modules["shopify"]
+    holder = psycopg2.connect(env["DATABASE_URL"])
+    held = threading.Event()
+    served = {"pages": 0}
+
+    class Gate:
+        def __getattr__(self, name):
+            return getattr(module, name)
+
+        def handle(self, world, state, request):
+            body = request.json() if request.body else {}
+            if isinstance(body, dict) and body.get("operationName") == "OrdersSince":
+                served["pages"] += 1
+                if served["pages"] == page:
+                    with holder.cursor() as sql:  # a transaction stays open until ``release``
+                        sql.execute("SELECT 1 FROM integrations_synccursor WHERE store_id = %s FOR UPDATE", [store_id])
+                    held.set()
+            return module.handle(world, state, request)
+
+    def release():
+        holder.rollback()
+        holder.close()
+        sandbox.world.modules = {**sandbox.world.modules, "shopify": module}
+
+    held.release = release  # type: ignore[attr-defined]
+    sandbox.world.modules = {**sandbox.world.modules, "shopify": Gate()}
+    return held
 
 
 def test_a_worker_killed_mid_sync_leaves_nothing_missing_or_duplicated(stack):
@@ -99,18 +135,20 @@ def test_a_worker_killed_mid_sync_leaves_nothing_missing_or_duplicated(stack):
             marks.append(row[0][1])
         return row[0] if row else None
 
+    # Page 10 of 60: pages up to the 8th have committed (the next page is fetched while one commits).
+    held = hold_cursor_at_page(stack, store_id, page=10)
     processes.worker("first")
     processes.beat()
-    # Some pages committed, not all, and a page's transaction open with rows written: kill there.
-    wait_until(
-        lambda: (row := sample()) and 300 <= row[0] <= SEEDED - 600 and open_write_transaction(db),
-        120,
-        "the first worker inside a page's transaction, part of the backfill committed",
-        processes,
-    )
-    processes.kill("first")
-    killed_at = sample()[0]
-    assert killed_at < SEEDED
+    try:
+        wait_until(held.is_set, 120, "the first worker asking for the tenth page", processes)
+        # Kill inside a page's transaction, with rows written: it waits on the held cursor row.
+        wait_until(lambda: blocked_inside_a_page(db), 60, "the first worker inside a page's transaction", processes)
+        committed = sample()[0]
+        assert 300 <= committed <= SEEDED - 600
+        processes.kill("first")
+    finally:
+        held.release()
+    assert sample()[0] == committed  # the killed page's rows went with its transaction
     processes.worker("second")
 
     def all_there():
