@@ -16,7 +16,8 @@ class PayloadStatus(models.TextChoices):
 
 
 class RawPayload(models.Model):
-    store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="raw_payloads")
+    # No index of its own: rawpayload_once leads with it.
+    store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="raw_payloads", db_index=False)
     stream = models.CharField(_("stream"), max_length=32, help_text=_("orders, returns, messages, disputes, webhook"))
     external_id = models.CharField(_("platform id"), max_length=191, blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)

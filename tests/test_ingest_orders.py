@@ -24,6 +24,23 @@ def test_new_order_is_created_with_lines_and_customer(shopify_store):
     assert stored.customer.platform_customer_id == "C1"
 
 
+AWKWARD = "Tab\there, line\nbreak, CR\r, back\\slash \\N, 引号「」 emoji 🧦 ü\u00a0nbsp"
+
+
+def test_awkward_text_is_stored_exactly_as_sent(shopify_store):
+    """PostgreSQL takes new rows as COPY text: tabs, newlines, backslashes and \\N stay what they were."""
+    record = order(
+        number="#1001\t\\N",
+        buyer=buyer(name=AWKWARD, email="buyer1@example.com"),
+        lines=(line(title=AWKWARD, sku="SKU\\1"),),
+    )
+    upsert_order(record, store=shopify_store)
+    stored = Order.objects.get(store=shopify_store, external_id="O1")
+    assert stored.number == "#1001\t\\N"
+    assert stored.customer.name == AWKWARD
+    assert list(stored.lines.values_list("title", "sku")) == [(AWKWARD, "SKU\\1")]
+
+
 def test_same_order_twice_is_one_row_and_no_ticket_nor_audit(shopify_store):
     upsert_order(order(), store=shopify_store)
     second = upsert_order(order(), store=shopify_store)

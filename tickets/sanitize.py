@@ -55,9 +55,16 @@ def text_to_html(text: str) -> str:
     return linebreaks(escape(text))
 
 
-def preview(html: str, length: int = 160) -> str:
-    text = " ".join(nh3.clean(html, tags=set()).split())
+def plain_text(html: str) -> str:
+    """The text of some HTML, tags dropped, entities decoded, white space collapsed."""
     from html import unescape
 
-    text = unescape(text)
+    return unescape(" ".join(nh3.clean(html, tags=set()).split()))
+
+
+def truncate(text: str, length: int = 160) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def preview(html: str, length: int = 160) -> str:
+    return truncate(plain_text(html), length)

@@ -29,10 +29,10 @@ from ..models import Attachment, AuditEvent, BlockedSender, Customer, Direction,
 from ..models.evidence import EvidenceKind
 from ..models.tickets import Channel, TicketType
 from ..records import AttachmentRecord, BuyerRecord, IngestResult, MessageRecord
-from ..sanitize import clean_html, preview
+from ..sanitize import clean_html, plain_text, truncate
 from ..states import TICKET, ActorKind, TicketStatus
 from . import sequences
-from .ingest_orders import _buyer_key, _customers_for, _find_customers, bulk_update, customer_for
+from .ingest_orders import _buyer_key, _customers_for, _find_customers, bulk_insert, bulk_update, customer_for, new_row
 from .tickets import create_ticket, created_audit, insert_tickets, new_ticket, receive_message
 
 logger = logging.getLogger(__name__)
@@ -223,7 +223,8 @@ def _named_order(record: MessageRecord, *, store: Store) -> Order | None:
         if order is not None:
             return order
     named = [record.order_number] if record.order_number else []
-    candidates = [*named, *order_number_candidates(record.subject), *order_number_candidates(preview(record.body_html))]
+    body = truncate(plain_text(clean_html(record.body_html)))
+    candidates = [*named, *order_number_candidates(record.subject), *order_number_candidates(body)]
     if not candidates:
         return None
     variants: dict[str, int] = {}
@@ -348,6 +349,7 @@ class _Planned:
     message: Message | None = None
     address: str = ""
     rank: tuple[int, int] = (0, 0)
+    n: int = -1  # its place in the run's _Lookups
 
 
 def receive_platform_messages(
@@ -447,6 +449,9 @@ class _Lookups:
         self.order_by_ext: dict[str, tuple[int, int | None]] = {}
         self.orders_by_number: dict[str, list[tuple[int, int | None]]] = {}
         exts, variants = set(), set()
+        # Each body cleaned once: what is stored, and its text for order numbers and the preview.
+        self.bodies = [clean_html(r.body_html) for r in records]
+        self.texts = [plain_text(body) for body in self.bodies]
         for n, record in enumerate(records):
             if record.order_external_id:
                 exts.add(record.order_external_id)
@@ -454,7 +459,7 @@ class _Lookups:
             found = [
                 *named,
                 *order_number_candidates(record.subject),
-                *order_number_candidates(preview(record.body_html)),
+                *order_number_candidates(truncate(self.texts[n])),
             ]
             self.candidates[n] = found
             for value in found:
@@ -520,6 +525,7 @@ class _Lookups:
     def thread(self, plan: _Planned, n: int) -> bool:
         """Plan where the message goes; False: it needs the per-record path."""
         record = plan.record
+        plan.n = n
         plan.rank = (1, len(self.planned))
         found = self._find(record, n)
         if found is False:
@@ -548,7 +554,7 @@ class _Lookups:
         plan.thread = ticket
         ticket.touched = True
         ticket.last_activity_at = record.sent_at
-        ticket.last = (record.sent_at, preview(clean_html(record.body_html), 200))
+        ticket.last = (record.sent_at, truncate(self.texts[n], 200))
         self.planned.append(plan)
         if record.external_id:
             self.by_ref.setdefault(record.external_id, []).append((record.sent_at, plan.rank, ticket))
@@ -687,12 +693,13 @@ def _flush(store: Store, page: _Lookups, planned: list[_Planned]) -> bool:
     messages = []
     for plan in planned:
         record = plan.record
-        plan.message = Message(
+        plan.message = new_row(
+            Message,
             ticket_id=plan.thread.pk,
             store_id=store.pk,
             direction=Direction.INBOUND,
             author_name=(record.sender_name or (record.buyer.name if record.buyer else ""))[:200],
-            body=clean_html(record.body_html),
+            body=page.bodies[plan.n],
             original_language=_language(record),
             platform_message_id=record.external_id,
             sender_address=plan.address[:254],
@@ -702,7 +709,7 @@ def _flush(store: Store, page: _Lookups, planned: list[_Planned]) -> bool:
             created_at=record.sent_at,
         )
         messages.append(plan.message)
-    Message.objects.bulk_create(messages, batch_size=500)
+    bulk_insert(Message, messages, conflict=None)  # _held locked and looked: none is there
     joined = [t for t in page.tickets.values() if t.touched and t.new is None]
     if joined:
         rows = []
@@ -724,5 +731,8 @@ def _flush(store: Store, page: _Lookups, planned: list[_Planned]) -> bool:
     return True
 
 
+_CHANNELS = frozenset(Channel.values)
+
+
 def _channel(record: MessageRecord) -> str:
-    return record.channel if record.channel in Channel.values else Channel.EMAIL
+    return record.channel if record.channel in _CHANNELS else Channel.EMAIL
