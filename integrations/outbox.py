@@ -173,7 +173,11 @@ def refund_payload(refund: Refund, action: OutboxAction) -> dict[str, Any]:
         .exclude(platform_refund_id="")
         .values_list("platform_refund_id", flat=True)
     ) | set(
-        PlatformRefund.objects.filter(store_id=refund.store_id, order_external_id=refund.order.external_id)
+        # Only a platform refund linked to another of our refunds is someone else's: one a sync
+        # stored linked to nothing may well be this one, made before its answer was recorded.
+        PlatformRefund.objects.filter(
+            store_id=refund.store_id, order_external_id=refund.order.external_id, refund__isnull=False
+        )
         .exclude(refund_id=refund.pk)
         .values_list("external_id", flat=True)
     )

@@ -234,6 +234,36 @@ def test_ebay_lookup_never_takes_an_earlier_refund_of_the_same_amount_for_ours(s
     assert len(ebay_refunds(sandbox, first.order)) == 2  # found by lookup: not sent a third time
 
 
+def test_ebay_lookup_takes_our_refund_even_after_a_sync_stored_it_unlinked(sandbox):
+    """The worker died after eBay made the refund; before the drain looks, a sync brings the order
+    with that refund in, linked to nothing of ours (eBay echoes nothing). It is still ours to find."""
+    from integrations.outbox import refund_payload
+    from tickets.models import PlatformRefund
+
+    store = synced_ebay(sandbox)
+    refund = approved_refund(store, amount="4.00")
+    action = enqueue_refund_execution(refund)
+    claim = claim_next()
+    refund.refresh_from_db()
+    adapter = registry.adapter_for(store)
+    adapter.push("execute_refund", refund_payload(refund, claim.action), idempotency_key=str(refund.idempotency_key))
+    sandbox.world.clock.advance(600)
+    # What the orders sync stores of it: the order's refund entry, as the eBay parser reads it.
+    from integrations.ebay.parse import parse_order
+    from tickets.services.ingest import ingest_records
+
+    order_node = sandbox.world.tenant("ebay", "bay").orders[refund.order.external_id]
+    ingest_records(store, [parse_order(order_node)])
+    assert PlatformRefund.objects.filter(
+        store=store, order_external_id=refund.order.external_id, refund__isnull=True
+    ).exists()
+    OutboxAction.objects.filter(pk=action.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    assert drain() == 1
+    refund.refresh_from_db()
+    assert refund.status == RefundStatus.SUCCEEDED
+    assert len(ebay_refunds(sandbox, refund.order)) == 1  # found by lookup, never sent again
+
+
 def test_a_cancelled_refund_is_never_sent(sandbox):
     store = synced_shop(sandbox)
     refund = approved_refund(store)

@@ -693,6 +693,8 @@ def _flush(store: Store, page: _Lookups, planned: list[_Planned]) -> bool:
     messages = []
     for plan in planned:
         record = plan.record
+        if plan.n < 0:  # its body is page.bodies[n]: a plan that skipped thread() has none
+            raise RuntimeError("a planned message that _Lookups.thread never placed")
         plan.message = new_row(
             Message,
             ticket_id=plan.thread.pk,

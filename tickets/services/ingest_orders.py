@@ -202,9 +202,10 @@ def bulk_insert(
 
 def _stage(model: type[models.Model], fields: list[models.Field]) -> str:
     """This session's temporary table for ``model``'s rows on their way in, empty: its columns,
-    typed alike, plus their order. Emptied at every commit too; named by the columns, so a
-    migration that changes them gets a new one. Made when missing (a rollback takes it away)."""
-    columns = ",".join(f.column for f in fields)
+    typed alike, plus their order. Emptied at every commit too; named by the columns and their
+    types, so a migration that changes either gets a new one. Made when missing (a rollback takes
+    it away)."""
+    columns = ",".join(f"{f.column} {f.db_type(connection)}" for f in fields)
     name = f"_stage_{model._meta.db_table}_{hashlib.sha1(columns.encode()).hexdigest()[:8]}"  # noqa: S324 - a name
     q = connection.ops.quote_name
     with connection.cursor() as cursor:
@@ -241,13 +242,13 @@ def _copy_text(objs: Sequence[object], fields: list[models.Field]) -> io.StringI
             elif kind == "json":
                 cells.append(json.dumps(value, cls=encoder).translate(_COPY_ESCAPES))
             elif kind == "bool":
+                if not isinstance(value, bool):
+                    raise TypeError(f"{name}: {value!r} is not a boolean")
                 cells.append("t" if value else "f")
-            elif isinstance(value, str):
-                cells.append(value.translate(_COPY_ESCAPES))
             elif isinstance(value, datetime | date):
                 cells.append(value.isoformat())
-            else:
-                cells.append(str(value))
+            else:  # text, numbers, lazy translations: all as their text, escaped
+                cells.append(str(value).translate(_COPY_ESCAPES))
         cells.append(str(number))
         lines.append("\t".join(cells))
     lines.append("")
