@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -410,9 +411,9 @@ def _same_amount(order: dict, payload: dict[str, Any]) -> dict | None:
     candidates = []
     for refund in parse.refunds_of(order):
         try:
-            if parse.money(refund["amount"]).money != wanted:
+            if not _same_money(refund["amount"], wanted, order):
                 continue
-        except (KeyError, MoneyError):
+        except (KeyError, MoneyError, ArithmeticError, TypeError, ValueError):
             continue
         if parse.ident(refund.get("refundId")) in known:
             continue
@@ -425,6 +426,21 @@ def _same_amount(order: dict, payload: dict[str, Any]) -> dict | None:
             f"eBay shows {len(candidates)} refunds of {wanted} on this order that could be ours; check it by hand."
         )
     return candidates[0] if candidates else None
+
+
+def _same_money(node: dict, wanted, order: dict) -> bool:
+    """Is this refund amount the one we asked for? A cross-border order's refund is stated in the
+    seller's currency: it matches the buyer's amount it was converted from (``convertedFromValue``),
+    or, where eBay leaves that out, the buyer's amount at the order's own rate to the cent."""
+    buyer, seller = parse.buyer_money(node)
+    if buyer.money == wanted or (seller is not None and seller.money == wanted):
+        return True
+    total = (order.get("pricingSummary") or {}).get("total") or {}
+    got = parse.money(node).money
+    if total.get("convertedFromCurrency") != wanted.currency or total.get("currency") != got.currency:
+        return False
+    rate = Decimal(str(total["value"])) / Decimal(str(total["convertedFromValue"]))
+    return abs(wanted.amount * rate - got.amount) <= Decimal("0.01")
 
 
 def _next_offset(next_url: str, fallback: int) -> int:

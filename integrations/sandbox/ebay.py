@@ -527,7 +527,9 @@ def _issue_refund(world: World, state: EbayTenant, order: dict, body: dict) -> R
         buyer_currency = total_node.get("convertedFromCurrency", currency)
         if any(a.get("currency") not in {currency, buyer_currency} for a in amounts):
             return _errors(400, 32600, f"The refund currency must be {currency}.")
+        converted_from = None
         if amounts[0].get("currency") != currency:  # in the buyer's currency: convert as eBay would
+            converted_from = (amount, amounts[0]["currency"])
             ratio = Decimal(total_node["value"]) / Decimal(total_node["convertedFromValue"])
             amount = (amount * ratio).quantize(Decimal("0.01"))
     except (KeyError, TypeError, ArithmeticError):
@@ -554,6 +556,9 @@ def _issue_refund(world: World, state: EbayTenant, order: dict, body: dict) -> R
         "amount": _money(amount, currency),
         "refundStatus": "PENDING",
     }
+    if converted_from is not None:  # a cross-border refund also states what the buyer gets back
+        entry["amount"]["convertedFromValue"] = f"{converted_from[0]:.2f}"
+        entry["amount"]["convertedFromCurrency"] = converted_from[1]
     order["paymentSummary"]["refunds"].append(entry)
     order["lineItems"][0]["refunds"].append({k: v for k, v in entry.items() if k != "refundStatus"})
     comment = str(body.get("comment") or "")

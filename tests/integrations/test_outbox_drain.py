@@ -264,6 +264,45 @@ def test_ebay_lookup_takes_our_refund_even_after_a_sync_stored_it_unlinked(sandb
     assert len(ebay_refunds(sandbox, refund.order)) == 1  # found by lookup, never sent again
 
 
+@pytest.mark.parametrize("stated", ["converted from", "seller currency only"])
+def test_ebay_lookup_finds_a_cross_border_refund_in_the_sellers_currency(sandbox, stated):
+    """The buyer paid in their currency; eBay states the refund in the seller's. The worker died
+    after eBay made it: the lookup must still know it for ours, with or without convertedFromValue."""
+    from django.db.models import F
+
+    from integrations.outbox import refund_payload
+
+    store = synced_ebay(sandbox)
+    order = (
+        Order.objects.filter(store=store)
+        .exclude(shop_currency="")
+        .exclude(currency=F("shop_currency"))
+        .exclude(total_amount=None)
+        .order_by("pk")
+        .first()
+    )
+    assert order is not None, "the sandbox's eBay store has cross-border orders"
+    refund = approved_refund(store, amount="1.00", order=order)
+    action = enqueue_refund_execution(refund)
+    claim = claim_next()
+    refund.refresh_from_db()
+    adapter = registry.adapter_for(store)
+    adapter.push("execute_refund", refund_payload(refund, claim.action), idempotency_key=str(refund.idempotency_key))
+    made = ebay_refunds(sandbox, order)
+    assert len(made) == 1 and made[0]["amount"]["currency"] != order.currency
+    if stated == "seller currency only":
+        for node in sandbox.world.tenant("ebay", "bay").orders[order.external_id]["paymentSummary"]["refunds"]:
+            node["amount"].pop("convertedFromValue", None)
+            node["amount"].pop("convertedFromCurrency", None)
+    OutboxAction.objects.filter(pk=action.pk).update(next_attempt_at=timezone.now() - timedelta(seconds=1))
+    sandbox.world.clock.advance(600)
+    assert drain() == 1
+    refund.refresh_from_db()
+    assert refund.status in (RefundStatus.EXECUTING, RefundStatus.SUCCEEDED)
+    assert refund.platform_refund_id == made[0]["refundId"]
+    assert len(ebay_refunds(sandbox, order)) == 1  # found by lookup, never sent again
+
+
 def test_a_cancelled_refund_is_never_sent(sandbox):
     store = synced_shop(sandbox)
     refund = approved_refund(store)
