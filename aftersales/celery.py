@@ -42,6 +42,12 @@ app.conf.beat_schedule = {
         "schedule": 30.0,
         "options": {"expires": 30},
     },
+    # SLA at risk / breached: marks, notifies and announces each ticket once per state.
+    "sweep-sla": {
+        "task": "tickets.sweep_sla",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     "expire-unshipped-returns": {
         "task": "tickets.expire_unshipped_returns",
         "schedule": crontab(minute=20, hour="*/6"),

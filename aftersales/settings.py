@@ -173,7 +173,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username + address first
-    "django.contrib.auth.backends.ModelBackend",
+    "tickets.auth.Backend",  # ModelBackend, the permissions in one query
 ]
 # Brute force: after this many failed logins for one username from one address, that pair is
 # locked for the cool-off; the same user elsewhere, or another user here, is not.

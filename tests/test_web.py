@@ -60,7 +60,7 @@ def test_inbox_lists_only_tickets_of_the_users_stores(client, agent, shopify_tic
 
 def test_inbox_view_counts_follow_membership(client, other_agent, shopify_ticket, ebay_ticket):
     response = login(client, other_agent).get(reverse("inbox"))
-    counts = {view.key: count for view, count in response.context["views"]}
+    counts = {item.view.key: item.count for item in response.context["views"]}
     assert counts["unsolved"] == 1
 
 

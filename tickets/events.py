@@ -22,6 +22,8 @@ MESSAGE_RECEIVED = "message_received"
 RETURN_REQUESTED = "return_requested"
 DISPUTE_OPENED = "dispute_opened"
 ORDER_UPDATED = "order_updated"
+SLA_AT_RISK = "sla_at_risk"
+SLA_BREACHED = "sla_breached"
 ANY = "*"
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import rma, tickets
+from .services import rma, sla, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
@@ -13,3 +13,8 @@ def close_silent_resolved_tickets() -> int:
 @shared_task(name="tickets.expire_unshipped_returns", acks_late=True)
 def expire_unshipped_returns() -> int:
     return rma.expire_unshipped()
+
+
+@shared_task(name="tickets.sweep_sla", acks_late=True)
+def sweep_sla() -> dict:
+    return sla.sweep_sla()

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import inbox, ticket
+from .views import inbox, replies, ticket
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -19,5 +19,9 @@ urlpatterns = [
     path("tickets/<int:number>/status/", ticket.change_status, name="ticket-status"),
     path("tickets/<int:number>/assign/", ticket.assign, name="ticket-assign"),
     path("tickets/<int:number>/note/", ticket.add_note, name="ticket-note"),
+    path("tickets/<int:number>/reply/", replies.reply, name="ticket-reply"),
+    path("tickets/<int:number>/reply/retry/", replies.retry_reply, name="ticket-reply-retry"),
+    path("tickets/<int:number>/macros/", replies.macro_picker, name="ticket-macros"),
+    path("tickets/<int:number>/macro/", replies.macro_preview, name="ticket-macro"),
     path("tickets/<int:number>/block-sender/", ticket.block_sender, name="ticket-block-sender"),
 ]

@@ -50,6 +50,7 @@
     }
     else if (key === "/") { const s = document.getElementById("global-search"); if (s) { s.focus(); event.preventDefault(); } }
     else if (key === "n") { const n = document.getElementById("note-body"); if (n) { n.focus(); event.preventDefault(); } }
+    else if (key === "r") { const r = document.getElementById("reply-body"); if (r) { r.focus(); event.preventDefault(); } }
     else if (key === "a") { if (click('[data-shortcut="a"]')) event.preventDefault(); }
     else if (key === "e") { if (click('[data-shortcut="e"]')) event.preventDefault(); }
     else if (key === "?") { const d = document.getElementById("shortcuts"); if (d) { d.showModal(); event.preventDefault(); } }

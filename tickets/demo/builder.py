@@ -47,6 +47,7 @@ from ..services.tickets import NOTE_SILENCE, add_internal_note, assign, change_s
 from ..states import ActorKind, RefundStatus, RmaStatus, TicketStatus
 from .cast import PASSWORD, STAFF, STORES, TAGS
 from .conversations import LanguagePack, packs
+from .macros import demo_macros
 from .people import Person
 from .plan import NotePlan, Plan, RefundPlan, TicketPlan, build_plan
 from .platforms import RETURN_ADDRESSES
@@ -83,6 +84,7 @@ def load_demo(*, now=None) -> Summary:
         customers = _customers(plan, stores, created)
         orders = _orders(plan, stores, customers, created)
         context = _Context(stores, users, customers, orders, _tags(created), packs())
+        demo_macros(created)
         existing = set(
             Message.objects.filter(
                 direction=Direction.INBOUND,
@@ -246,6 +248,16 @@ def _tags(created: Counter[str]) -> dict[str, Tag]:
     return {tag.name: tag for tag in Tag.objects.filter(name__in=TAGS)} if missing else existing
 
 
+def _sla_due(plan: TicketPlan) -> datetime | None:
+    """The story's nearest due time still running, as services.sla keeps it (none while paused)."""
+    if plan.status in (T.WAITING_CUSTOMER, T.RESOLVED, T.CLOSED):
+        return None
+    running = [plan.resolution_due_at, plan.next_response_due_at]
+    if plan.reply_at is None:
+        running.append(plan.first_response_due_at)
+    return min(d for d in running if d is not None)
+
+
 def _order_key(ticket: TicketPlan, stores: dict[str, Store]) -> tuple[int, str]:
     return stores[ticket.store.key].pk, ticket.order.external_id
 
@@ -378,6 +390,7 @@ class _TicketWriter:
             first_response_due_at=plan.first_response_due_at,
             next_response_due_at=plan.next_response_due_at,
             resolution_due_at=plan.resolution_due_at,
+            sla_due_at=_sla_due(plan),
         )
 
     def date_events(self, ticket: Ticket, at: datetime | None) -> None:

@@ -6,6 +6,7 @@ from .disputes import Dispute, DisputeKind, DisputeStatus
 from .evidence import Attachment, EvidenceKind
 from .macros import Macro, MacroVariant
 from .messages import Direction, Message, SendStatus
+from .notifications import Notification, NotificationKind
 from .orders import Fulfilment, Order, OrderLine, TrackingStatus
 from .outbox import OutboxAction, OutboxKind, OutboxStatus
 from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
@@ -35,6 +36,8 @@ __all__ = [
     "Macro",
     "MacroVariant",
     "Message",
+    "Notification",
+    "NotificationKind",
     "Order",
     "OrderLine",
     "OutboxAction",

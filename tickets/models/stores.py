@@ -9,6 +9,23 @@ from ..validators import validate_currency, validate_time_zone
 from .scoping import StoreScopedQuerySet, member_store_ids, scoped_manager, signed_in
 
 
+def default_business_hours() -> dict:
+    from ..business_hours import DEFAULT_HOURS
+
+    return {day: list(hours) for day, hours in DEFAULT_HOURS.items()}
+
+
+def validate_business_hours(value) -> None:
+    from django.core.exceptions import ValidationError
+
+    from ..business_hours import CalendarError, parse_week
+
+    try:
+        parse_week(value)
+    except CalendarError as error:
+        raise ValidationError(str(error)) from error
+
+
 class Platform(models.TextChoices):
     SHOPIFY = "shopify", "Shopify"
     AMAZON = "amazon", "Amazon"
@@ -46,6 +63,20 @@ class Store(models.Model):
         validators=[validate_time_zone],
         help_text=_("IANA time zone of the store's business hours, e.g. Europe/Berlin."),
     )
+    business_hours_only = models.BooleanField(
+        _("SLA in business hours"),
+        default=True,
+        help_text=_("Count SLA targets in the opening hours below, without the region's public holidays. Off: 24/7."),
+    )
+    business_hours = models.JSONField(
+        _("opening hours"),
+        default=default_business_hours,
+        blank=True,
+        validators=[validate_business_hours],
+        help_text=_(
+            'Per weekday, opening and closing time in the store\'s time zone, e.g. {"mon": ["09:00", "18:00"]}; days left out are closed.'
+        ),
+    )
     return_window_days = models.PositiveSmallIntegerField(_("return window (days)"), default=30)
     enabled = models.BooleanField(_("enabled"), default=True)
     email_sender_name = models.CharField(
@@ -76,6 +107,12 @@ class Store(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
+
+    @property
+    def short_label(self) -> str:
+        """Platform and country, e.g. "Amazon DE", "eBay UK": tells apart stores sharing one name."""
+        country = {"GB": "UK"}.get(self.region.upper(), self.region.upper())
+        return f"{self.get_platform_display()} {country}".strip()
 
 
 class StoreMembership(models.Model):

@@ -97,6 +97,11 @@ class Ticket(models.Model):
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    # The nearest due time still running (None while paused or stopped): what the inbox sorts by.
+    sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
+    sla_paused_at = models.DateTimeField(_("SLA paused"), null=True, blank=True)
+    sla_paused_seconds = models.PositiveIntegerField(_("SLA paused (business seconds)"), default=0)
+    sla_state = models.CharField(_("SLA state"), max_length=10, blank=True, help_text=_("at_risk, breached or qc"))
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
@@ -140,6 +145,8 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status", "-last_activity_at", "-id"], name="ticket_inbox_assignee"),
             models.Index(fields=["type", "status", "-last_activity_at"], name="ticket_inbox_type"),
             models.Index(fields=["status", "resolution_due_at"], name="ticket_sla_due"),
+            # Sorted by SLA: nearest due first, paused ones (NULL) last, as ASC sorts them.
+            models.Index(fields=["sla_due_at", "id"], name="ticket_inbox_sla"),
             models.Index(
                 fields=["store", "awaiting_order_external_id"],
                 condition=~models.Q(awaiting_order_external_id=""),

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import base64
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Ticket
 from ..states import TICKET_UNSOLVED, TicketStatus
+from . import keyset
+from .sla import AT_RISK_WITHIN
 
 PAGE_SIZE = 50
-SLA_AT_RISK_WITHIN = timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -33,9 +31,7 @@ VIEW_FILTERS = {
     "unassigned": lambda qs, user: qs.filter(assignee__isnull=True, status__in=TICKET_UNSOLVED),
     "unsolved": lambda qs, user: qs.filter(status__in=TICKET_UNSOLVED),
     "approval": lambda qs, user: qs.filter(status=TicketStatus.WAITING_APPROVAL),
-    "sla_risk": lambda qs, user: qs.filter(
-        status__in=TICKET_UNSOLVED, resolution_due_at__lte=timezone.now() + SLA_AT_RISK_WITHIN
-    ),
+    "sla_risk": lambda qs, user: qs.filter(status__in=TICKET_UNSOLVED, sla_due_at__lte=timezone.now() + AT_RISK_WITHIN),
     "resolved": lambda qs, user: qs.filter(status=TicketStatus.RESOLVED),
     "all": lambda qs, user: qs,
 }
@@ -55,9 +51,39 @@ def get_view(key: str | None) -> InboxView:
     return next((view for view in VIEWS if view.key == key), next(v for v in VIEWS if v.key == DEFAULT_VIEW))
 
 
-def view_counts(user) -> list[tuple[InboxView, int]]:
+COUNT_CAP = 999  # a count above this shows as "999+": exact counts grow with the table
+
+
+@dataclass(frozen=True)
+class ViewCount:
+    view: InboxView
+    count: int
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    @property
+    def text(self) -> str:
+        return f"{COUNT_CAP}+" if self.capped else str(self.count)
+
+
+def view_counts(user) -> list[ViewCount]:
+    """Every view's count in one query, each stopping at COUNT_CAP + 1 rows: what an index range
+    costs, however many tickets there are."""
+    from django.db import connection
+
     visible = Ticket.objects.visible_to(user)
-    return [(view, view.filter(visible, user).count()) for view in VIEWS if view.key != "all"]
+    views = [view for view in VIEWS if view.key != "all"]
+    parts, params = [], []
+    for view in views:
+        sql, values = view.filter(visible, user).order_by().values("pk")[: COUNT_CAP + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS v)")  # noqa: S608 - Django-compiled SQL, values as params
+        params.extend(values)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = cursor.fetchone()
+    return [ViewCount(view, count) for view, count in zip(views, counts, strict=True)]
 
 
 def search(queryset: QuerySet, text: str) -> QuerySet:
@@ -78,31 +104,31 @@ def search(queryset: QuerySet, text: str) -> QuerySet:
     return queryset.filter(condition)
 
 
-def encode_cursor(ticket: Ticket) -> str:
-    raw = f"{ticket.last_activity_at.isoformat()}|{ticket.pk}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+SORT_CHOICES = [
+    ("sla", _("SLA due")),
+    ("activity", _("Last activity")),
+    ("priority", _("Priority")),
+    ("created", _("Created")),
+]
+# These views are about what is due: most urgent first unless the agent chose otherwise.
+DEFAULT_SORT = {"sla_risk": "sla", "mine": "sla"}
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
-    """The position a cursor names, or None for anything that is not one of ours."""
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|")
-        when = parse_datetime(stamp)
-        if when is None or when.tzinfo is None or not re.fullmatch(r"[0-9]{1,18}", pk):
-            return None
-        return when.astimezone(UTC), int(pk)
-    except (ValueError, UnicodeDecodeError, OverflowError):
-        return None
+def sort_for(view_key: str, asked: str | None) -> keyset.Sort:
+    name = asked if asked in keyset.SORTS else DEFAULT_SORT.get(view_key, "activity")
+    return keyset.SORTS[name]
 
 
-def page(queryset: QuerySet, *, after: str | None = None, size: int = PAGE_SIZE) -> tuple[list[Ticket], str | None]:
-    """One page, newest activity first, continuing after a cursor (keyset: no OFFSET)."""
-    queryset = queryset.order_by("-last_activity_at", "-id")
-    position = decode_cursor(after) if after else None
+def page(
+    queryset: QuerySet, *, after: str | None = None, size: int = PAGE_SIZE, sort: keyset.Sort | None = None
+) -> tuple[list[Ticket], str | None]:
+    """One page in ``sort`` order (newest activity first by default), continuing after a cursor
+    (keyset: no OFFSET, so a deep page costs what the first does)."""
+    sort = sort or keyset.SORTS["activity"]
+    queryset = sort.apply(queryset)
+    position = keyset.decode(sort, after) if after else None
     if position:
-        when, pk = position
-        queryset = queryset.filter(Q(last_activity_at__lt=when) | Q(last_activity_at=when, id__lt=pk))
+        queryset = sort.after(queryset, *position)
     rows = list(queryset.select_related("store", "customer", "assignee", "order").prefetch_related("tags")[: size + 1])
-    next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
+    next_cursor = keyset.encode(sort, rows[size - 1]) if len(rows) > size else None
     return rows[:size], next_cursor

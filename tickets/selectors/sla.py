@@ -8,11 +8,12 @@ from datetime import datetime, timedelta
 from django.utils.translation import gettext as _
 
 AT_RISK_SHARE = 0.25  # amber when under a quarter of the target is left
+AT_RISK_WITHIN = timedelta(hours=4)  # the "SLA at risk" view and the sweep's warning: due within this
 
 
 @dataclass(frozen=True)
 class SlaClock:
-    state: str  # "ok", "at_risk", "breached"
+    state: str  # "ok", "at_risk", "breached", "paused"
     text: str
 
 

@@ -83,8 +83,15 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
         .order_by("created_at", "id")
     )
     events = list(events)
-    assignees = {e.after.get("assignee") for e in events if e.action == "ticket.assigned"} - {None}
-    names = {u.pk: u.get_full_name() or u.get_username() for u in get_user_model().objects.filter(pk__in=assignees)}
+    # The assignee's name is written with the event; older events name only an id, or an actor.
+    names = {e.actor_id: e.actor.get_full_name() or e.actor.get_username() for e in events if e.actor_id}
+    for e in events:
+        if e.action == "ticket.assigned" and e.after.get("assignee_name"):
+            names.setdefault(e.after["assignee"], e.after["assignee_name"])
+    unknown = {e.after.get("assignee") for e in events if e.action == "ticket.assigned"} - {None} - set(names)
+    if unknown:
+        for user in get_user_model().objects.filter(pk__in=unknown):
+            names[user.pk] = user.get_full_name() or user.get_username()
     items = [ThreadItem(m.created_at, message=m) for m in messages]
     items += [
         ThreadItem(e.created_at, event=e, text=describe(e, names), note=_(e.note) if e.note else "") for e in events

@@ -31,7 +31,7 @@ from ..models.tickets import Channel, TicketType
 from ..records import AttachmentRecord, BuyerRecord, IngestResult, MessageRecord
 from ..sanitize import clean_html, plain_text, truncate
 from ..states import TICKET, ActorKind, TicketStatus
-from . import sequences
+from . import sequences, sla
 from .ingest_orders import _buyer_key, _customers_for, _find_customers, bulk_insert, bulk_update, customer_for, new_row
 from .tickets import create_ticket, created_audit, insert_tickets, new_ticket, receive_message
 
@@ -686,6 +686,7 @@ def _flush(store: Store, page: _Lookups, planned: list[_Planned]) -> bool:
         ticket.last_activity_at = thread.last[0]
         thread.new = ticket
         tickets.append(ticket)
+    sla.stamp_new(tickets)
     insert_tickets(tickets)
     for thread in page.new_tickets:
         thread.pk = thread.new.pk
@@ -721,6 +722,7 @@ def _flush(store: Store, page: _Lookups, planned: list[_Planned]) -> bool:
             row.last_activity_at = thread.last[0]
             rows.append(row)
         bulk_update(Ticket, rows, ["last_message_at", "last_activity_at", "last_message_preview"])
+        sla.refresh_many([thread.pk for thread in joined])  # a buyer waiting again: next response due
     for plan in planned:
         events.emit(
             events.MESSAGE_RECEIVED,

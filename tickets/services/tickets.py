@@ -17,7 +17,7 @@ from ..models.tickets import Channel, Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
 from ..sanitize import clean_html, preview
 from ..states import TICKET, ActorKind, TicketStatus
-from . import audit, sequences
+from . import audit, sequences, sla
 from .transitions import transition
 
 CHANGE = "tickets.change_ticket"
@@ -67,6 +67,7 @@ def create_ticket(
             created_at=now,
         )
         ticket.awaiting_order_external_id = awaiting_order_external_id[:128]
+        sla.stamp_new([ticket], now=now)
         insert_tickets([ticket])
         created_audit(ticket, actor=actor, actor_kind=actor_kind).save(force_insert=True)
     return ticket
@@ -154,7 +155,12 @@ def change_status(ticket: Ticket, status: str, *, actor, actor_kind: str | None 
         ensure_member(actor, ticket.store_id)
         require(actor, CHANGE)
     changes = {"last_activity_at": timezone.now()}
-    return transition(ticket, status, machine=TICKET, actor=actor, actor_kind=actor_kind, changes=changes, note=note)
+    with transaction.atomic():
+        moved = transition(
+            ticket, status, machine=TICKET, actor=actor, actor_kind=actor_kind, changes=changes, note=note
+        )
+        sla.refresh_sla(moved)
+    return moved
 
 
 def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) -> Ticket:
@@ -177,7 +183,10 @@ def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) ->
             action="ticket.assigned",
             obj=locked,
             before={"assignee": before},
-            after={"assignee": locked.assignee_id},
+            after={
+                "assignee": locked.assignee_id,
+                "assignee_name": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+            },
         )
     ticket.assignee = assignee
     ticket.last_activity_at = locked.last_activity_at
@@ -270,6 +279,8 @@ def receive_message(
                 setattr(ticket, name, value)
             if TICKET.allows(ticket.status, TicketStatus.OPEN, ActorKind.BUYER) and ticket.status != TicketStatus.NEW:
                 change_status(ticket, TicketStatus.OPEN, actor=None, actor_kind=ActorKind.BUYER, note=NOTE_NEW_MESSAGE)
+            else:
+                sla.refresh_sla(ticket)
     except IntegrityError:
         # A concurrent delivery of the same message won the unique key.
         return Message.objects.get(

@@ -14,12 +14,13 @@ from ..selectors import inbox
 @require_GET
 def inbox_page(request):
     view = inbox.get_view(request.GET.get("view"))
+    sort = _remembered_sort(request, view.key)
     visible = view.filter(Ticket.objects.visible_to(request.user), request.user)
     ticket_filter = TicketFilter(request.GET, queryset=visible, request=request)
     tickets_qs = ticket_filter.qs if ticket_filter.is_valid() else visible.none()
     query = request.GET.get("q", "")
     tickets_qs = inbox.search(tickets_qs, query)
-    rows, next_cursor = inbox.page(tickets_qs, after=request.GET.get("after"))
+    rows, next_cursor = inbox.page(tickets_qs, after=request.GET.get("after"), sort=sort)
     params = request.GET.copy()
     params.pop("after", None)
     filtered = any(request.GET.get(name) for name in (*TicketFilter.base_filters, "q"))
@@ -34,6 +35,18 @@ def inbox_page(request):
         "query": query,
         "stores": Store.objects.visible_to(request.user),
         "now": timezone.now(),
+        "sort": sort.name,
+        "sort_choices": inbox.SORT_CHOICES,
     }
     template = "components/inbox_rows.html" if request.headers.get("HX-Request") else "tickets/inbox.html"
     return render(request, template, context)
+
+
+def _remembered_sort(request, view_key: str):
+    """The sort the URL asks for, remembered for this view; else the one last used in it."""
+    remembered = request.session.get("inbox_sort", {})
+    asked = request.GET.get("sort")
+    sort = inbox.sort_for(view_key, asked or remembered.get(view_key))
+    if asked and remembered.get(view_key) != sort.name:
+        request.session["inbox_sort"] = {**remembered, view_key: sort.name}
+    return sort

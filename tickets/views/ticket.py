@@ -15,6 +15,11 @@ from ..errors import DomainError, NotFound
 from ..permissions import access_ticket, can
 from ..selectors import ticket_page
 from ..services import tickets as ticket_service
+from ..services.replies import needs_resolve_confirmation
+from ..states import TicketStatus
+
+# "Send and set status" offers these moves; the state machine still decides.
+THEN_STATUSES = (TicketStatus.WAITING_CUSTOMER, TicketStatus.RESOLVED)
 
 
 def _ticket(request, number: int, *, find=access_ticket):
@@ -41,15 +46,23 @@ def _context(request, ticket, **extra):
 @login_required
 @require_GET
 def ticket_detail(request, number: int):
+    return ticket_page_response(request, number)
+
+
+def ticket_page_response(request, number: int, *, status: int = 200, **extra):
+    """The ticket page; a refused reply comes back here with its text (``extra``) and ``status``."""
     ticket = _ticket(request, number, find=ticket_page.load)
+    thread = ticket_page.thread(ticket)
     context = _context(
         request,
         ticket,
-        thread=ticket_page.thread(ticket),
+        thread=thread,
         previous=ticket_page.previous_tickets(ticket, request.user),
-        sender_address=sender_address_of(ticket),
+        sender_address=sender_address_of(ticket, [item.message for item in thread if item.message]),
+        then_statuses=THEN_STATUSES,
+        **extra,
     )
-    return render(request, "tickets/ticket.html", context)
+    return render(request, "tickets/ticket.html", context, status=status)
 
 
 def _answer(request, ticket, *, ok: str, error: DomainError | None):
@@ -92,12 +105,26 @@ def _act(request, number: int, action, ok) -> object:
 @login_required
 @require_POST
 def change_status(request, number: int):
+    status = request.POST.get("status", "")
+    if status == TicketStatus.RESOLVED and request.POST.get("confirm") != "1":
+        ticket = _ticket(request, number)
+        if can(request.user, ticket_service.CHANGE) and needs_resolve_confirmation(ticket):
+            return _ask_to_confirm_resolve(request, ticket)
     return _act(
         request,
         number,
         lambda ticket: ticket_service.change_status(ticket, request.POST.get("status", ""), actor=request.user),
         lambda ticket: _("Status changed to %(status)s.") % {"status": ticket.get_status_display()},
     )
+
+
+def _ask_to_confirm_resolve(request, ticket):
+    """The buyer wrote last: resolving now leaves them unanswered, so the agent confirms first."""
+    question = _("The buyer's last message has no answer yet. Resolve anyway?")
+    if request.headers.get("HX-Request"):
+        context = _context(request, ticket, error=question, confirm_resolve=True)
+        return render(request, "components/ticket_header.html", context, status=409)
+    return ticket_page_response(request, ticket.number, status=409, error=question, confirm_resolve=True)
 
 
 @login_required
@@ -112,11 +139,19 @@ def assign(request, number: int):
     )
 
 
-def sender_address_of(ticket) -> str:
-    """The address the buyer writes from: the newest inbound message's sender, else the buyer's email."""
-    latest = (
-        ticket.messages.filter(direction="inbound").exclude(sender_address="").order_by("-created_at", "-pk").first()
-    )
+def sender_address_of(ticket, messages=None) -> str:
+    """The address the buyer writes from: the newest inbound message's sender, else the buyer's
+    email. ``messages``: the thread's messages when the page has them already (oldest first)."""
+    if messages is not None:
+        inbound = [m for m in messages if m.direction == "inbound" and m.sender_address]
+        latest = max(inbound, key=lambda m: (m.created_at, m.pk), default=None)
+    else:
+        latest = (
+            ticket.messages.filter(direction="inbound")
+            .exclude(sender_address="")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
     if latest is not None:
         return latest.sender_address.strip().lower()
     return ((ticket.customer.email if ticket.customer_id else "") or "").strip().lower()

@@ -1,0 +1,116 @@
+"""Replying from the ticket page: the reply box, its macro picker and a failed reply's retry."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..errors import DomainError
+from ..models import Direction, Macro, Message
+from ..models.messages import SendStatus
+from ..services import macros as macro_service
+from ..services import replies as reply_service
+from .ticket import THEN_STATUSES, _ticket, ticket_page_response
+
+
+def _macro(request, ticket, macro_id: int) -> Macro:
+    macro = (
+        Macro.objects.visible_to(request.user)
+        .filter(pk=macro_id, enabled=True)
+        .filter(Q(store_id=ticket.store_id) | Q(store__isnull=True))
+        .first()
+    )
+    if macro is None:
+        raise Http404
+    return macro
+
+
+@login_required
+@require_POST
+def reply(request, number: int):
+    """Send the reply; on a refusal the page comes back with the text kept and the reason shown."""
+    ticket = _ticket(request, number)
+    text = request.POST.get("body", "")
+    macro = None
+    if request.POST.get("macro", "").isdigit():
+        macro = Macro.objects.visible_to(request.user).filter(pk=int(request.POST["macro"])).first()
+    then = request.POST.get("then_status", "")
+    try:
+        message = reply_service.send_reply(ticket, text, actor=request.user, then_status=then, macro=macro)
+    except DomainError as exc:
+        if exc.http_status == 403:
+            raise PermissionDenied(exc.message) from exc
+        return ticket_page_response(request, number, reply_text=text, reply_error=exc.message, status=422)
+    if message.send_status == SendStatus.QUEUED:
+        messages.success(request, _("Reply queued: it goes out in a moment."))
+    else:
+        messages.success(request, _("Reply posted: the buyer reads it on the self-service page."))
+    return redirect("ticket", number=ticket.number)
+
+
+@login_required
+@require_GET
+def macro_picker(request, number: int):
+    """The macros that fit the ticket, filtered by what the agent types (HTMX partial)."""
+    ticket = _ticket(request, number)
+    found = macro_service.macros_for(ticket, request.user, search=request.GET.get("q", ""))
+    return render(request, "components/macro_list.html", {"ticket": ticket, "macros": found})
+
+
+@login_required
+@require_GET
+def macro_preview(request, number: int):
+    """The reply box filled with macro ``?macro=<id>`` in the buyer's language, its gaps named (HTMX partial)."""
+    ticket = _ticket(request, number)
+    macro_id = request.GET.get("macro", "")
+    if not macro_id.isdigit():
+        raise Http404
+    macro = _macro(request, ticket, int(macro_id))
+    try:
+        rendered = macro_service.render_macro(macro, ticket, agent=request.user)
+    except DomainError as exc:
+        return render(
+            request,
+            "components/reply_box.html",
+            {"ticket": ticket, "reply_error": exc.message, "then_statuses": THEN_STATUSES},
+            status=422,
+        )
+    return render(
+        request,
+        "components/reply_box.html",
+        {
+            "ticket": ticket,
+            "reply_text": rendered.text,
+            "macro": macro,
+            "rendered": rendered,
+            "then_statuses": THEN_STATUSES,
+        },
+    )
+
+
+@login_required
+@require_POST
+def retry_reply(request, number: int):
+    """Queue the failed reply ``message`` (POST) of this ticket again."""
+    ticket = _ticket(request, number)
+    message_id = request.POST.get("message", "")
+    message = (
+        Message.objects.filter(pk=int(message_id), ticket=ticket, direction=Direction.OUTBOUND).first()
+        if message_id.isdigit()
+        else None
+    )
+    if message is None:
+        raise Http404
+    try:
+        reply_service.retry_reply(message, actor=request.user)
+    except DomainError as exc:
+        if exc.http_status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Reply queued again."))
+    return redirect("ticket", number=ticket.number)
