@@ -4,6 +4,7 @@
 
   function typing(event) {
     const t = event.target;
+    if (t && t.tagName === "INPUT" && t.type === "checkbox") return false;  // a ticked row keeps the keys
     return t && (t.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(t.tagName));
   }
 
@@ -50,11 +51,46 @@
     }
     else if (key === "/") { const s = document.getElementById("global-search"); if (s) { s.focus(); event.preventDefault(); } }
     else if (key === "n") { const n = document.getElementById("note-body"); if (n) { n.focus(); event.preventDefault(); } }
+    else if (key === "x") {
+      const row = rows()[selectedIndex()];
+      const box = row && row.querySelector("input[type=checkbox]");
+      if (box) { box.checked = !box.checked; lastChecked = box; bulkChanged(); event.preventDefault(); }
+    }
     else if (key === "r") { const r = document.getElementById("reply-body"); if (r) { r.focus(); event.preventDefault(); } }
     else if (key === "a") { if (click('[data-shortcut="a"]')) event.preventDefault(); }
     else if (key === "e") { if (click('[data-shortcut="e"]')) event.preventDefault(); }
     else if (key === "?") { const d = document.getElementById("shortcuts"); if (d) { d.showModal(); event.preventDefault(); } }
   });
+
+  // Bulk selection: the bar counts the ticked rows; shift-click ticks the range since the last one.
+  let lastChecked = null;
+  function boxes() { return Array.from(document.querySelectorAll("tr.ticket-row input[type=checkbox]")); }
+  function bulkChanged() {
+    const bar = document.querySelector("[data-bulk]");
+    if (!bar) return;
+    const count = boxes().filter(function (b) { return b.checked; }).length;
+    bar.querySelector("[data-bulk-count]").textContent = String(count);
+    bar.querySelector("[data-bulk-apply]").disabled = count === 0;
+    bar.classList.toggle("active", count > 0);
+  }
+  document.addEventListener("click", function (event) {
+    const box = event.target.closest("tr.ticket-row input[type=checkbox]");
+    if (!box) return;
+    if (event.shiftKey && lastChecked && lastChecked !== box) {
+      const all = boxes();
+      const [a, b] = [all.indexOf(lastChecked), all.indexOf(box)].sort(function (x, y) { return x - y; });
+      if (a >= 0) all.slice(a, b + 1).forEach(function (b2) { b2.checked = box.checked; });
+    }
+    lastChecked = box;
+    bulkChanged();
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("[data-bulk-action]")) {
+      const tag = document.querySelector("[data-bulk-tag]");
+      if (tag) tag.hidden = !event.target.value.startsWith("tag:");
+    }
+  });
+  document.addEventListener("htmx:afterSwap", bulkChanged);
 
   document.addEventListener("click", function (event) {
     const row = event.target.closest("tr.ticket-row");

@@ -132,3 +132,47 @@ def page(
     rows = list(queryset.select_related("store", "customer", "assignee", "order").prefetch_related("tags")[: size + 1])
     next_cursor = keyset.encode(sort, rows[size - 1]) if len(rows) > size else None
     return rows[:size], next_cursor
+
+
+@dataclass(frozen=True)
+class BulkChoices:
+    assignees: list  # (user pk, name) of people working in the user's stores
+    macros: list  # (macro pk, name)
+    statuses: list  # (value, label) an agent may set
+    priorities: list
+
+
+def bulk_choices(user) -> BulkChoices:
+    """What the inbox's bulk bar offers this user (two small queries)."""
+    from django.contrib.auth import get_user_model
+
+    from ..models import Macro, StoreMembership
+    from ..models.tickets import Priority
+    from ..roles import AGENT, SUPERVISOR
+
+    stores = StoreMembership.objects.filter(store__in=_store_ids(user)).values("user_id")
+    people = (
+        get_user_model()
+        .objects.filter(pk__in=stores, is_active=True, groups__name__in=[AGENT, SUPERVISOR])
+        .distinct()
+        .order_by("first_name", "username")[:100]
+    )
+    macros = Macro.objects.visible_to(user).filter(enabled=True).order_by("name").values_list("pk", "name")[:100]
+    statuses = [
+        (TicketStatus.OPEN, TicketStatus.OPEN.label),
+        (TicketStatus.WAITING_CUSTOMER, TicketStatus.WAITING_CUSTOMER.label),
+        (TicketStatus.WAITING_WAREHOUSE, TicketStatus.WAITING_WAREHOUSE.label),
+        (TicketStatus.RESOLVED, TicketStatus.RESOLVED.label),
+    ]
+    return BulkChoices(
+        assignees=[(u.pk, u.get_full_name() or u.get_username()) for u in people],
+        macros=list(macros),
+        statuses=statuses,
+        priorities=list(Priority.choices),
+    )
+
+
+def _store_ids(user):
+    from ..models import Store
+
+    return Store.objects.visible_to(user).values("pk")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import MoneyError, NotFound
 from ..models import AuditEvent, Message, Refund, ReturnAuthorization, Ticket
+from ..models.tickets import Priority, TicketType
 from ..money import Money
 from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
 
@@ -22,6 +23,10 @@ TIMELINE_ACTIONS = (
     "rma.status_changed",
     "refund.requested",
     "refund.status_changed",
+    "ticket.priority_changed",
+    "ticket.type_changed",
+    "ticket.tagged",
+    "ticket.untagged",
 )
 STATUS_LABELS = {"ticket": TicketStatus, "returnauthorization": RmaStatus, "refund": RefundStatus}
 
@@ -40,6 +45,10 @@ def _status(object_type: str, value: str | None) -> str:
     if choices is None or value not in choices.values:
         return value or "—"
     return str(choices(value).label)
+
+
+def _label(choices, value: str | None) -> str:
+    return str(choices(value).label) if value in choices.values else (value or "—")
 
 
 def _money(values: dict) -> str:
@@ -64,6 +73,20 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
         if not assignee:
             return _("Unassigned")
         return _("Assigned to %(name)s") % {"name": (names or {}).get(assignee, f"#{assignee}")}
+    if event.action == "ticket.priority_changed":
+        return _("Priority: %(from)s → %(to)s") % {
+            "from": _label(Priority, before.get("priority")),
+            "to": _label(Priority, after.get("priority")),
+        }
+    if event.action == "ticket.type_changed":
+        return _("Type: %(from)s → %(to)s") % {
+            "from": _label(TicketType, before.get("type")),
+            "to": _label(TicketType, after.get("type")),
+        }
+    if event.action == "ticket.tagged":
+        return _("Tagged %(tags)s") % {"tags": ", ".join(after.get("added") or [])}
+    if event.action == "ticket.untagged":
+        return _("Tag removed: %(tags)s") % {"tags": ", ".join(after.get("removed") or [])}
     if event.action == "rma.created":
         return _("Return %(number)s requested") % {"number": after.get("number", "")}
     if event.action == "rma.status_changed":

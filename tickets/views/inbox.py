@@ -1,13 +1,21 @@
 """The inbox: views with counts on the left, a dense ticket list with filters in the URL."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from ..api.filters import TicketFilter
+from ..errors import DomainError
 from ..models import Store, Ticket
+from ..permissions import can
 from ..selectors import inbox
+from ..services import bulk
+from ..services.tickets import CHANGE
 
 
 @login_required
@@ -26,7 +34,6 @@ def inbox_page(request):
     filtered = any(request.GET.get(name) for name in (*TicketFilter.base_filters, "q"))
     context = {
         "view": view,
-        "views": inbox.view_counts(request.user),
         "tickets": rows,
         "next_cursor": next_cursor,
         "params": params.urlencode(),
@@ -37,9 +44,14 @@ def inbox_page(request):
         "now": timezone.now(),
         "sort": sort.name,
         "sort_choices": inbox.SORT_CHOICES,
+        "can_work": can(request.user, CHANGE),
     }
-    template = "components/inbox_rows.html" if request.headers.get("HX-Request") else "tickets/inbox.html"
-    return render(request, template, context)
+    if request.headers.get("HX-Request"):
+        return render(request, "components/inbox_rows.html", context)
+    context["views"] = inbox.view_counts(request.user)
+    if context["can_work"]:
+        context["bulk"] = inbox.bulk_choices(request.user)
+    return render(request, "tickets/inbox.html", context)
 
 
 def _remembered_sort(request, view_key: str):
@@ -50,3 +62,31 @@ def _remembered_sort(request, view_key: str):
     if asked and remembered.get(view_key) != sort.name:
         request.session["inbox_sort"] = {**remembered, view_key: sort.name}
     return sort
+
+
+@login_required
+@require_POST
+def bulk_action(request):
+    """Apply one action to the selected tickets; say how many were done and why any were refused."""
+    back = request.POST.get("next", "")
+    back = reverse("inbox") + (back if back.startswith("?") else "")
+    action, _sep, value = request.POST.get("action", "").partition(":")
+    if action == "tag":
+        value = request.POST.get("tag", "")
+    numbers = [int(n) for n in request.POST.getlist("ticket") if n.isdigit() and len(n) < 10]
+    try:
+        result = bulk.run(request.user, numbers, action, value)
+    except DomainError as exc:
+        if exc.http_status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+        return redirect(back)
+    if result.refused:
+        reasons = "; ".join(f"#{number}: {why}" for number, why in result.refused[:10])
+        more = len(result.refused) - 10
+        if more > 0:
+            reasons += " " + _("and %(count)d more") % {"count": more}
+        messages.warning(request, f"{result.summary} ({reasons})")
+    else:
+        messages.success(request, result.summary)
+    return redirect(back)
