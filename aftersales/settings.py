@@ -337,6 +337,8 @@ AUTO_CLOSE_RESOLVED_AFTER_HOURS = env_int("AFTERSALES_AUTO_CLOSE_HOURS", 96)
 # An accepted asynchronous push (an eBay refund PENDING, an Amazon feed in its queue) is asked
 # about this often until it settles.
 OUTBOX_POLL_SECONDS = env_int("AFTERSALES_OUTBOX_POLL_SECONDS", 60)
+# An open inbox asks for new and changed tickets this often (two indexed queries per ask).
+INBOX_POLL_SECONDS = env_int("AFTERSALES_INBOX_POLL_SECONDS", 15)
 # The sandbox marketplace (``manage.py sandbox``, started by ``make run``): where it listens, and
 # how much faster than real time its scenario runs (its limits, and our quotas for it, scale along).
 SANDBOX_HOST = env("AFTERSALES_SANDBOX_HOST", "127.0.0.1")

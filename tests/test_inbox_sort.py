@@ -78,3 +78,23 @@ def test_the_sort_is_remembered_per_view_and_sla_views_default_to_sla(client, ag
     assert client.get(reverse("inbox"), {"view": "unsolved"}).context["sort"] == "priority"
     assert client.get(reverse("inbox"), {"view": "sla_risk"}).context["sort"] == "sla"
     assert client.get(reverse("inbox"), {"view": "unsolved", "sort": "bogus"}).context["sort"] == "activity"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-13-45T00:00:00+00:00",
+        "2026-02-30T00:00:00Z",
+        "2026-01-01T25:00:00Z",
+        "2026-01-01T00:00:00+99:00",
+        "0001-01-01T00:00:00+01:00",
+        "9999-12-31T23:59:59-01:00",
+    ],
+)
+def test_a_forged_date_in_a_cursor_serves_the_first_page(client, agent, tickets, value):
+    import base64
+    import json
+
+    cursor = base64.urlsafe_b64encode(json.dumps(["activity", [value], 1]).encode()).decode().rstrip("=")
+    client.force_login(agent)
+    assert client.get(reverse("inbox"), {"view": "all", "sort": "activity", "after": cursor}).status_code == 200

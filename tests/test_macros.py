@@ -57,7 +57,7 @@ def test_a_placeholder_without_data_is_named_and_kept_in_the_text(shopify_store)
     ticket = ticket_in(shopify_store, language="en", tracking_number="")
     rendered = render_macro(macro(en="Track it: {{tracking.url}} / {{rma.number}} / {{nonsense.field}}"), ticket)
     assert rendered.missing == ("tracking.url", "rma.number", "nonsense.field")
-    assert leftover_placeholders(rendered.text) == ["tracking.url", "rma.number", "nonsense.field"]
+    assert leftover_placeholders(rendered.text) == ["{{tracking.url}}", "{{rma.number}}", "{{nonsense.field}}"]
 
 
 def test_rma_and_refund_placeholders_read_the_latest_ones(shopify_store):

@@ -59,6 +59,19 @@ def test_the_ticket_page_asks_a_fixed_number_of_times(client, agent, shopify_sto
         add_internal_note(big, "more", actor=agent)
     colleague = factories.user_with_role("colleague", factories.AGENT, stores=[shopify_store])
     assign(big, colleague, actor=agent)  # "Assigned to <colleague>": a name the page must show
+    # An assignment written before names were recorded, to someone who never acted on the ticket.
+    from tickets.models import AuditEvent
+
+    AuditEvent.objects.create(
+        action="ticket.assigned",
+        object_type="ticket",
+        object_id=big.pk,
+        ticket=big,
+        store_id=big.store_id,
+        actor_kind="system",
+        before={"assignee": None},
+        after={"assignee": colleague.pk},
+    )
     factories.RmaFactory(ticket=big)
     factories.RefundFactory(ticket=big)
     many = queries(client, reverse("ticket", args=[big.number]))

@@ -99,3 +99,62 @@ def test_resolving_after_the_buyers_message_asks_first(ticket, agent):
     assert needs_resolve_confirmation(ticket)
     send_reply(ticket, "Done", actor=agent)
     assert not needs_resolve_confirmation(ticket)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello {{order-number}}",
+        "Hi {{ customer name }}",
+        "{{customer.name|upper}}",
+        "{{1}}",
+        "{{}}",
+        "Order {{ order.number }",
+        "Order {{\u200border.number}}",
+        "{% if x %}yes{% endif %}",
+        "closing }} only",
+    ],
+)
+def test_no_template_syntax_ever_reaches_a_buyer(ticket, agent, text):
+    with pytest.raises(DomainError):
+        send_reply(ticket, text, actor=agent)
+    assert not Message.objects.filter(direction="outbound").exists()
+
+
+def test_a_buyer_named_like_a_placeholder_does_not_block_the_macro(ticket, agent):
+    from tickets.models import Macro, MacroVariant
+    from tickets.services.macros import render_macro
+
+    ticket.customer.name = "Bob {{order.number}}"
+    ticket.customer.save()
+    macro = Macro.objects.create(name="Hi", store=None)
+    MacroVariant.objects.create(macro=macro, language="en", body="Hi {{customer.name}}, order {{order.number}}")
+    rendered = render_macro(macro, ticket)
+    assert rendered.complete
+    message = send_reply(ticket, rendered.text, actor=agent)
+    assert "{{" not in message.body and "Bob { {order.number} }" in message.body
+
+
+@pytest.mark.parametrize("then", [TicketStatus.NEW, TicketStatus.WAITING_APPROVAL, "bogus"])
+def test_send_and_set_takes_only_the_statuses_it_offers(ticket, agent, then):
+    with pytest.raises(DomainError):
+        send_reply(ticket, "Hi", actor=agent, then_status=then)
+    assert not Message.objects.filter(direction="outbound").exists()
+
+
+def test_a_failed_reply_can_be_retried_more_than_once_in_a_second(ticket, agent):
+    message = send_reply(ticket, "Hi", actor=agent)
+    for _ in range(2):
+        Message.objects.filter(pk=message.pk).update(send_status=SendStatus.FAILED, send_error="deferred")
+        retry_reply(Message.objects.get(pk=message.pk), actor=agent)
+    assert OutboxAction.objects.filter(kind="send_reply", status="pending").count() == 3
+
+
+def test_a_reply_on_a_closed_ticket_is_not_retried(ticket, agent):
+    from django.utils import timezone
+
+    message = send_reply(ticket, "Hi", actor=agent)
+    Message.objects.filter(pk=message.pk).update(send_status=SendStatus.FAILED)
+    type(ticket).objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED, closed_at=timezone.now())
+    with pytest.raises(DomainError):
+        retry_reply(Message.objects.get(pk=message.pk), actor=agent)

@@ -91,3 +91,22 @@ def test_finance_sees_no_reply_box(client, finance, ticket):
     html = client.get(reverse("ticket", args=[ticket.number])).content.decode()
     assert 'id="reply-body"' not in html
     assert client.post(reverse("ticket-reply", args=[ticket.number]), {"body": "x"}).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("method", "name", "data"),
+    [
+        ("get", "ticket-macro", {"macro": "²"}),
+        ("post", "ticket-reply", {"body": "Hi", "macro": "²"}),
+        ("post", "ticket-reply-retry", {"message": "²"}),
+        ("post", "ticket-reply", {"body": "Hi", "then_status": "bogus"}),
+    ],
+)
+def test_odd_form_values_get_a_clear_answer_not_a_crash(signed_in, ticket, method, name, data):
+    response = getattr(signed_in, method)(reverse(name, args=[ticket.number]), data)
+    assert response.status_code in (302, 404, 422)
+
+
+def test_finance_gets_no_macros(client, finance, ticket):
+    client.force_login(finance)
+    assert client.get(reverse("ticket-macros", args=[ticket.number])).status_code == 403

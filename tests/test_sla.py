@@ -189,3 +189,43 @@ def timezone_now():
     from django.utils import timezone
 
     return timezone.now()
+
+
+@pytest.mark.django_db
+def test_a_ticket_born_inside_the_risk_window_is_still_announced(berlin):
+    from tickets.models import Notification
+
+    boss = factories.user_with_role("risk-boss", factories.SUPERVISOR, stores=[berlin])
+    vip = factories.CustomerFactory(store=berlin, tier="vip")
+    berlin.business_hours_only = False
+    berlin.save()
+    ticket = create_ticket(store=berlin, subject="VIP", customer=vip)  # due in 2 h: at risk at once
+    assert ticket.sla_state == ""
+    assert sla.sweep_sla() == {"at_risk": 1, "breached": 0}
+    assert boss.notifications.filter(kind="sla_at_risk").count() == 1
+    sla.refresh_sla(ticket)  # a later change inside the window does not re-arm the warning
+    assert sla.sweep_sla() == {"at_risk": 0, "breached": 0}
+    assert Notification.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_target_of_a_year_in_business_hours_is_computed(berlin):
+    SlaPolicy.objects.create(
+        name="Slow",
+        store=berlin,
+        position=0,
+        first_response_minutes=525_600,
+        next_response_minutes=60,
+        resolution_minutes=525_600,
+    )
+    ticket = create_ticket(store=berlin, subject="Later", created_at=local(BERLIN, 2026, 11, 23, 9, 0))
+    assert ticket.first_response_due_at > local(BERLIN, 2029, 1, 1, 0, 0)
+
+
+@pytest.mark.django_db
+def test_the_sweep_gives_clocks_to_tickets_written_without_them(berlin):
+    old = factories.TicketFactory(store=berlin)  # as a ticket from before SLA clocks: none set
+    assert old.sla_due_at is None
+    sla.sweep_sla()
+    old.refresh_from_db()
+    assert old.sla_due_at is not None and old.first_response_due_at is not None

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
-from django.db.models import Q
 
 
 class Backend(ModelBackend):
@@ -14,10 +13,13 @@ class Backend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
             return set()
         if not hasattr(user_obj, "_perm_cache"):
+            fields = ("content_type__app_label", "codename")
             if user_obj.is_superuser:
-                rows = Permission.objects.all()
+                pairs = Permission.objects.values_list(*fields)
             else:
-                rows = Permission.objects.filter(Q(user=user_obj) | Q(group__user=user_obj))
-            pairs = rows.values_list("content_type__app_label", "codename").distinct()
+                # A UNION, not an OR of two joins: each half walks only this user's rows.
+                own = Permission.objects.filter(user=user_obj).order_by().values_list(*fields)
+                grouped = Permission.objects.filter(group__user=user_obj).order_by().values_list(*fields)
+                pairs = own.union(grouped)
             user_obj._perm_cache = {f"{app}.{codename}" for app, codename in pairs}
         return user_obj._perm_cache

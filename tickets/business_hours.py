@@ -16,7 +16,7 @@ import holidays
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_HOURS = {day: ["09:00", "18:00"] for day in WEEKDAYS[:5]}
-MAX_DAYS = 3 * 366  # a calendar with no open day in three years is refused, not looped over
+MAX_DAYS = 10 * 366  # a target further than ten years of calendar is refused, not looped over
 
 
 class CalendarError(ValueError):
@@ -59,7 +59,7 @@ class Calendar:
                         return begin + remaining
                     remaining -= closes - begin
             day += timedelta(days=1)
-        raise CalendarError("The opening hours have no open day.")
+        raise CalendarError("The target lies more than ten years ahead in these opening hours.")
 
     def minutes_between(self, start: datetime, end: datetime) -> float:
         """Business minutes from ``start`` to ``end`` (0 when end is not later)."""

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("inbox/", inbox.inbox_page, name="inbox"),
     path("inbox/bulk/", inbox.bulk_action, name="inbox-bulk"),
+    path("inbox/changes/", inbox.inbox_changes, name="inbox-changes"),
     path("tickets/<int:number>/", ticket.ticket_detail, name="ticket"),
     path("tickets/<int:number>/status/", ticket.change_status, name="ticket-status"),
     path("tickets/<int:number>/assign/", ticket.assign, name="ticket-assign"),

@@ -31,3 +31,11 @@ def validate_currency(value: str) -> None:
         raise ValidationError(str(exc)) from exc
     if canonical != value:
         raise ValidationError(_("Write the currency as %(code)s."), params={"code": canonical})
+
+
+def small_int(text: object, *, digits: int = 9) -> int | None:
+    """``text`` as a non-negative int when it is plain ASCII digits (at most ``digits``), else None.
+    str.isdigit() also takes "²" and other digits int() refuses: never trust it for ids."""
+    if isinstance(text, str) and 0 < len(text) <= digits and text.isascii() and text.isdecimal():
+        return int(text)
+    return None

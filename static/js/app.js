@@ -92,6 +92,27 @@
   });
   document.addEventListener("htmx:afterSwap", bulkChanged);
 
+  // Live inbox: the poller tells the server which rows are on screen (changed ones are replaced in
+  // place, new ones go on top); ticks survive the swap, and rows added above keep the view still.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.id !== "inbox-poll") return;
+    event.detail.parameters.shown = rows().map(function (r) { return r.dataset.number; }).join(",");
+  });
+  let ticked = null, heightBefore = 0;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt.id !== "inbox-poll") return;
+    ticked = new Set(boxes().filter(function (b) { return b.checked; }).map(function (b) { return b.value; }));
+    heightBefore = document.documentElement.scrollHeight;
+  });
+  document.addEventListener("htmx:oobAfterSwap", function () {
+    if (ticked === null) return;
+    boxes().forEach(function (b) { if (ticked.has(b.value)) b.checked = true; });
+    const grown = document.documentElement.scrollHeight - heightBefore;
+    if (grown > 0 && window.scrollY > 0) window.scrollBy(0, grown);
+    heightBefore = document.documentElement.scrollHeight;
+    bulkChanged();
+  });
+
   document.addEventListener("click", function (event) {
     const row = event.target.closest("tr.ticket-row");
     if (!row || event.target.closest("a, input, button, label")) return;

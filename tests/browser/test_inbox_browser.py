@@ -93,3 +93,17 @@ def test_phone_width_pages_do_not_scroll_sideways(page, supervisor, shopify_stor
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (path, overflow)
     assert page.locator("#global-search").is_visible()
+
+
+def test_a_new_ticket_appears_in_an_open_inbox_without_a_reload(page, agent, shopify_store, settings):
+    settings.INBOX_POLL_SECONDS = 1
+    factories.TicketFactory(store=shopify_store, subject="Already there")
+    log_in(page, agent.username, factories.PASSWORD)
+    boxes = page.locator("tr.ticket-row input[type=checkbox]")
+    boxes.first.check()
+    page.evaluate("window.__sameDocument = true")
+    factories.TicketFactory(store=shopify_store, subject="Arrived while looking")
+    page.get_by_text("Arrived while looking").wait_for(timeout=10_000)
+    assert page.evaluate("window.__sameDocument") is True  # no reload happened
+    assert page.locator("tr.ticket-row").first.get_by_text("Arrived while looking").count() == 1
+    assert page.locator("tr.ticket-row", has_text="Already there").locator("input[type=checkbox]").is_checked()

@@ -101,7 +101,9 @@ class Ticket(models.Model):
     sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("SLA paused"), null=True, blank=True)
     sla_paused_seconds = models.PositiveIntegerField(_("SLA paused (business seconds)"), default=0)
-    sla_state = models.CharField(_("SLA state"), max_length=10, blank=True, help_text=_("at_risk, breached or qc"))
+    sla_state = models.CharField(
+        _("SLA state"), max_length=10, blank=True, help_text=_("at_risk or breached: set by the SLA sweep")
+    )
     first_response_at = models.DateTimeField(_("first response"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)

@@ -113,12 +113,12 @@ def decode(sort: Sort, cursor: str) -> tuple[list, int] | None:
                 return None
             parsed.append(value)
         else:
-            when = (
-                parse_datetime(value)
-                if isinstance(value, str) and re.fullmatch(r"[0-9T:.+\-Z ]{10,40}", value)
-                else None
-            )
-            if when is None or when.tzinfo is None:
+            try:  # well formed is not enough: month 13, an offset of +99:00, year 1 in UTC-1
+                ok = isinstance(value, str) and re.fullmatch(r"[0-9T:.+\-Z ]{10,40}", value)
+                when = parse_datetime(value) if ok else None
+                if when is None or when.tzinfo is None:
+                    return None
+                parsed.append(when.astimezone(UTC))
+            except (ValueError, OverflowError):
                 return None
-            parsed.append(when.astimezone(UTC))
     return parsed, pk

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from ..errors import MoneyError, NotFound
@@ -129,7 +129,6 @@ def load(user, number: int) -> Ticket:
         .select_related("store", "customer", "order", "assignee", "team", "follow_up_of")
         .prefetch_related(
             "tags",
-            Prefetch("follow_ups", queryset=Ticket.objects.only("pk", "number", "follow_up_of_id").order_by("pk")),
             "order__lines",
             Prefetch("refunds", queryset=Refund.objects.order_by("created_at")),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),
@@ -146,12 +145,12 @@ def status_choices_for_agent(ticket: Ticket) -> list[str]:
     return [target for target, kinds in TICKET.targets(ticket.status).items() if ActorKind.USER in kinds]
 
 
-def previous_tickets(ticket: Ticket, user, limit: int = 5) -> list[Ticket]:
-    if ticket.customer_id is None:
-        return []
-    return list(
-        Ticket.objects.visible_to(user)
-        .filter(customer_id=ticket.customer_id)
-        .exclude(pk=ticket.pk)
-        .order_by("-created_at")[:limit]
-    )
+def related_tickets(ticket: Ticket, user, limit: int = 5) -> tuple[list[Ticket], list[Ticket]]:
+    """(the buyer's other recent tickets, the follow-ups of this one), in one query."""
+    condition = Q(follow_up_of_id=ticket.pk)
+    if ticket.customer_id is not None:
+        condition |= Q(customer_id=ticket.customer_id)
+    rows = list(Ticket.objects.visible_to(user).filter(condition).exclude(pk=ticket.pk).order_by("-created_at")[:50])
+    previous = [t for t in rows if ticket.customer_id is not None and t.customer_id == ticket.customer_id][:limit]
+    follow_ups = sorted((t for t in rows if t.follow_up_of_id == ticket.pk), key=lambda t: t.pk)
+    return previous, follow_ups

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from ..errors import DomainError
 from ..models import Macro, Ticket
 from ..permissions import is_member
+from ..validators import small_int
 from . import macros, replies, ticket_fields, tickets
 
 MAX_TICKETS = 200
@@ -82,7 +83,7 @@ def _step(user, action: str, value: str) -> Callable[[Ticket], object]:
         return lambda ticket: tickets.change_status(ticket, value, actor=user)
     if action == "priority":
         return lambda ticket: ticket_fields.set_priority(ticket, value, actor=user)
-    macro = Macro.objects.visible_to(user).filter(pk=int(value) if value.isdigit() else 0, enabled=True).first()
+    macro = Macro.objects.visible_to(user).filter(pk=small_int(value) or 0, enabled=True).first()
     if macro is None:
         raise DomainError(_("Choose a macro."))
 
@@ -98,9 +99,10 @@ def _step(user, action: str, value: str) -> Callable[[Ticket], object]:
 def _assignee(user, value: str):
     if value in ("", "me"):
         return user
-    if not value.isdigit():
+    pk = small_int(value)
+    if pk is None:
         raise DomainError(_("Choose whom to assign the tickets to."))
-    assignee = get_user_model().objects.filter(pk=int(value), is_active=True).first()
+    assignee = get_user_model().objects.filter(pk=pk, is_active=True).first()
     if assignee is None:
         raise DomainError(_("Choose whom to assign the tickets to."))
     return assignee

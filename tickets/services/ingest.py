@@ -25,7 +25,7 @@ from ..models.disputes import DisputeKind, DisputeStatus
 from ..models.tickets import PRIORITY_RANK, Channel, Priority, TicketReason, TicketType
 from ..records import DisputeRecord, IngestResult, MessageRecord, OrderRecord, Record, RefundRecord, ReturnRecord
 from ..states import RMA, ActorKind, RmaStatus, TicketStatus
-from . import audit, sequences
+from . import audit, sequences, sla
 from .ingest_messages import blocked_senders, bulk_eligible, receive_platform_message, receive_platform_messages
 from .ingest_orders import customer_for, record_platform_refund, upsert_order, upsert_orders, upsert_platform_refunds
 from .rma import transition_rma
@@ -424,3 +424,4 @@ def _raise_priority(ticket: Ticket, priority: str) -> None:
         after={"priority": priority},
         note="dispute opened",
     )
+    sla.refresh_sla(locked)  # the policy may depend on the priority

@@ -43,23 +43,34 @@ class MacroNotReady(DomainError):
     """The text still holds placeholders the ticket has no data for."""
 
 
+# Anything that looks like template syntax, well formed or not: "{{ order.number }}", "{{x", "}}", "{% if %}".
+TEMPLATE_MARK = re.compile(r"\{\{[^{}]{0,60}\}\}|\{\{|\}\}|\{%|%\}")
+
+
 def leftover_placeholders(text: str) -> list[str]:
-    """The ``{{…}}`` placeholders still in a text, once each, in order."""
+    """The placeholder-like pieces still in a text (each once, in order): "{{order.number}}", "{{"."""
     seen: list[str] = []
-    for name in PLACEHOLDER.findall(text):
-        if name not in seen:
-            seen.append(name)
+    for mark in TEMPLATE_MARK.findall(text):
+        mark = " ".join(mark.split())
+        if mark not in seen:
+            seen.append(mark)
     return seen
 
 
 def refuse_placeholders(text: str) -> None:
-    """A reply never reaches a buyer with a literal ``{{order.number}}`` in it."""
+    """A reply never reaches a buyer with a literal ``{{order.number}}`` (or any ``{{``, ``}}``,
+    ``{%``) in it: a filled placeholder never leaves one (see ``_plain``), so any is a gap."""
     left = leftover_placeholders(text)
     if left:
         raise MacroNotReady(
             _("The reply still holds %(names)s: this ticket has no data for it. Fill it in or remove it.")
-            % {"names": ", ".join("{{" + name + "}}" for name in left)}
+            % {"names": ", ".join(left)}
         )
+
+
+def _plain(value: str) -> str:
+    """A filled-in value can never read as a placeholder (a buyer named "Bob {{x}}")."""
+    return value.replace("{{", "{ {").replace("}}", "} }").replace("{%", "{ %").replace("%}", "% }")
 
 
 def _primary(language: str) -> str:
@@ -159,7 +170,7 @@ class _Values:
         if reader is None:
             return None
         value = reader(self)
-        return None if value is None or str(value).strip() == "" else str(value)
+        return None if value is None or str(value).strip() == "" else _plain(str(value))
 
 
 def _customer_first_name(v: _Values) -> str | None:

@@ -9,6 +9,8 @@ A reply can move the ticket on ("send and set status"); the first one stamps the
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,6 +30,10 @@ from .tickets import CHANGE, change_status
 
 # Channels whose replies travel through the outbox; the others are read where they were written.
 DELIVERED = frozenset({Channel.EMAIL, Channel.EBAY, Channel.MARKETPLACE})
+# Where "send and set" may move a ticket (the state machine still decides from where).
+THEN_STATUSES = frozenset(
+    {TicketStatus.OPEN, TicketStatus.WAITING_CUSTOMER, TicketStatus.WAITING_WAREHOUSE, TicketStatus.RESOLVED}
+)
 MAX_REPLY_CHARS = 20_000
 
 
@@ -55,8 +61,10 @@ def send_reply(
     if len(text) > MAX_REPLY_CHARS:
         raise DomainError(_("A reply is at most %(count)d characters.") % {"count": MAX_REPLY_CHARS})
     refuse_placeholders(text)
-    if then_status:
-        TicketStatus(then_status)  # an unknown status is refused before anything is written
+    if then_status and then_status not in THEN_STATUSES:
+        raise DomainError(
+            _("A reply can set the ticket open, waiting or resolved, not “%(status)s”.") % {"status": then_status}
+        )
     html = clean_html(text_to_html(text))
     now = timezone.now()
     with transaction.atomic():
@@ -132,6 +140,8 @@ def retry_reply(message: Message, *, actor) -> Message:
     require(actor, CHANGE)
     if message.direction != Direction.OUTBOUND or message.send_status != SendStatus.FAILED:
         raise DomainError(_("Only a reply that failed to send can be sent again."))
+    if Ticket.objects.filter(pk=message.ticket_id, status=TicketStatus.CLOSED).exists():
+        raise DomainError(_("This ticket is closed: a new message from the buyer opens a follow-up."))
     with transaction.atomic():
         locked = lock(Message, message.pk)
         if locked.send_status != SendStatus.FAILED:
@@ -149,7 +159,7 @@ def retry_reply(message: Message, *, actor) -> Message:
             kind=OutboxKind.SEND_REPLY,
             store=locked.ticket.store,
             payload={"message_id": locked.pk},
-            idempotency_key=f"{reply_action_key(locked)}:retry:{timezone.now().timestamp():.0f}",
+            idempotency_key=f"{reply_action_key(locked)}:retry:{uuid.uuid4().hex}",  # each retry is a new send
         )
     message.refresh_from_db()
     return message

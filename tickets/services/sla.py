@@ -53,7 +53,6 @@ class Targets:
 
 DEFAULT = Targets(first_response=24 * 60, next_response=24 * 60, resolution=72 * 60)
 DEFAULT_VIP = Targets(first_response=2 * 60, next_response=24 * 60, resolution=72 * 60)
-QC_FAILED_REPLY_MINUTES = 48 * 60  # the buyer hears about a failed inspection within this
 
 
 class _Policies:
@@ -123,14 +122,14 @@ def compute(
         and (last_outbound_at is None or last_inbound_at > last_outbound_at)
     ):
         nxt = calendar.add_minutes(last_inbound_at, targets.next_response)
-    elif ticket.next_response_due_at and ticket.sla_state == "qc":
-        nxt = ticket.next_response_due_at  # a failed inspection's promise stands until answered
     resolution = calendar.add_minutes(created, targets.resolution + paused_seconds / 60)
     running = ticket.status not in PAUSED and ticket.status not in STOPPED
     due = min((d for d in (first, nxt, resolution) if d is not None), default=None) if running else None
-    state = ticket.sla_state if ticket.sla_state == "qc" and nxt else ""
-    if due is not None and state != "qc":
-        state = "breached" if due <= now else ("at_risk" if due <= now + AT_RISK_WITHIN else "")
+    # The sweep alone marks "at_risk" and "breached" (and announces it). Here a mark is only
+    # cleared when the clock stops or its due time moves out of reach, so it can be announced again.
+    state = ticket.sla_state
+    if due is None or (due != ticket.sla_due_at and due > now + AT_RISK_WITHIN):
+        state = ""
     return {
         "first_response_due_at": first,
         "next_response_due_at": nxt,
@@ -138,7 +137,7 @@ def compute(
         "sla_due_at": due,
         "sla_paused_at": paused_at,
         "sla_paused_seconds": paused_seconds,
-        "sla_state": state if ticket.status not in STOPPED else "",
+        "sla_state": state,
     }
 
 
@@ -208,20 +207,11 @@ def refresh_many(ticket_ids: Iterable[int], *, now: datetime | None = None) -> i
     return len(changed)
 
 
-def start_qc_reply_clock(ticket: Ticket, *, now: datetime | None = None) -> None:
-    """A failed inspection: the buyer must hear about it within QC_FAILED_REPLY_MINUTES."""
-    now = now or timezone.now()
-    calendar = calendar_for(ticket.store)
-    due = calendar.add_minutes(now, QC_FAILED_REPLY_MINUTES)
-    Ticket.objects.filter(pk=ticket.pk).update(next_response_due_at=due, sla_state="qc")
-    ticket.next_response_due_at, ticket.sla_state = due, "qc"
-    refresh_sla(ticket, now=now)
-
-
 def sweep_sla(*, now: datetime | None = None) -> dict[str, int]:
     """Mark tickets whose clock runs out within AT_RISK_WITHIN (or ran out), once per state change:
     emit the SLA event and notify the assignee and supervisors. Returns counts by state."""
     now = now or timezone.now()
+    _backfill(now)
     counts = {"at_risk": 0, "breached": 0}
     due = Ticket.objects.filter(sla_due_at__isnull=False, sla_due_at__lte=now + AT_RISK_WITHIN).exclude(
         Q(sla_state="breached") | Q(sla_state="at_risk", sla_due_at__gt=now)
@@ -250,3 +240,18 @@ def sweep_sla(*, now: datetime | None = None) -> dict[str, int]:
             due_at=ticket.sla_due_at.isoformat(),
         )
     return counts
+
+
+BACKFILL_BATCH = 500
+
+
+def _backfill(now: datetime) -> int:
+    """Clocks for running tickets that have none yet (written before SLA clocks existed, or by a
+    path that set none): a batch per sweep, so an upgrade fills them without a long migration."""
+    running = [s for s in TicketStatus.values if s not in PAUSED and s not in STOPPED]
+    ids = list(
+        Ticket.objects.filter(sla_due_at__isnull=True, sla_paused_at__isnull=True, status__in=running)
+        .order_by("id")
+        .values_list("pk", flat=True)[:BACKFILL_BATCH]
+    )
+    return refresh_many(ids, now=now)

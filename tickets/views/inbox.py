@@ -16,21 +16,17 @@ from ..permissions import can
 from ..selectors import inbox
 from ..services import bulk
 from ..services.tickets import CHANGE
+from ..validators import small_int
 
 
 @login_required
 @require_GET
 def inbox_page(request):
-    view = inbox.get_view(request.GET.get("view"))
+    view, ticket_filter, tickets_qs, query = _listing(request)
     sort = _remembered_sort(request, view.key)
-    visible = view.filter(Ticket.objects.visible_to(request.user), request.user)
-    ticket_filter = TicketFilter(request.GET, queryset=visible, request=request)
-    tickets_qs = ticket_filter.qs if ticket_filter.is_valid() else visible.none()
-    query = request.GET.get("q", "")
-    tickets_qs = inbox.search(tickets_qs, query)
     rows, next_cursor = inbox.page(tickets_qs, after=request.GET.get("after"), sort=sort)
-    params = request.GET.copy()
-    params.pop("after", None)
+    params = _params(request)
+    params["sort"] = sort.name  # "Load more" continues this order, whatever another tab remembers
     filtered = any(request.GET.get(name) for name in (*TicketFilter.base_filters, "q"))
     context = {
         "view": view,
@@ -49,9 +45,50 @@ def inbox_page(request):
     if request.headers.get("HX-Request"):
         return render(request, "components/inbox_rows.html", context)
     context["views"] = inbox.view_counts(request.user)
+    context["poll"] = inbox.changes_position(Ticket.objects.visible_to(request.user))
     if context["can_work"]:
         context["bulk"] = inbox.bulk_choices(request.user)
     return render(request, "tickets/inbox.html", context)
+
+
+@login_required
+@require_GET
+def inbox_changes(request):
+    """What changed in this list since the page last asked (HTMX polling, every 15 s): new tickets
+    go on top, changed rows are replaced in place; the poller carries the new position."""
+    _view, _filter, tickets_qs, _query = _listing(request)
+    shown = {n for n in map(small_int, request.GET.get("shown", "").split(",")[:500]) if n is not None}
+    changed, position = inbox.changes(
+        tickets_qs,
+        Ticket.objects.visible_to(request.user),
+        since=request.GET.get("since", ""),
+        after_id=request.GET.get("after_id", ""),
+    )
+    rows = [(t, "true" if t.number in shown else "afterbegin:#ticket-rows") for t in changed]
+    context = {
+        "rows": rows,
+        "poll": position,
+        "params": _params(request, drop=("since", "after_id", "shown")).urlencode(),
+        "now": timezone.now(),
+    }
+    return render(request, "components/inbox_changes.html", context)
+
+
+def _listing(request):
+    """The view, its filter and the tickets the URL asks for (the same for the page and its polling)."""
+    view = inbox.get_view(request.GET.get("view"))
+    visible = view.filter(Ticket.objects.visible_to(request.user), request.user)
+    ticket_filter = TicketFilter(request.GET, queryset=visible, request=request)
+    tickets_qs = ticket_filter.qs if ticket_filter.is_valid() else visible.none()
+    query = request.GET.get("q", "")
+    return view, ticket_filter, inbox.search(tickets_qs, query), query
+
+
+def _params(request, drop=("after",)) -> object:
+    params = request.GET.copy()
+    for name in drop:
+        params.pop(name, None)
+    return params
 
 
 def _remembered_sort(request, view_key: str):
@@ -73,7 +110,7 @@ def bulk_action(request):
     action, _sep, value = request.POST.get("action", "").partition(":")
     if action == "tag":
         value = request.POST.get("tag", "")
-    numbers = [int(n) for n in request.POST.getlist("ticket") if n.isdigit() and len(n) < 10]
+    numbers = [n for n in map(small_int, request.POST.getlist("ticket")) if n is not None]
     try:
         result = bulk.run(request.user, numbers, action, value)
     except DomainError as exc:

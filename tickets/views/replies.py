@@ -12,18 +12,25 @@ from django.views.decorators.http import require_GET, require_POST
 from ..errors import DomainError
 from ..models import Direction, Macro, Message
 from ..models.messages import SendStatus
+from ..permissions import can
 from ..services import macros as macro_service
 from ..services import replies as reply_service
+from ..services.tickets import CHANGE
+from ..validators import small_int
 from .ticket import THEN_STATUSES, _ticket, ticket_page_response
 
 
-def _macro(request, ticket, macro_id: int) -> Macro:
-    macro = (
-        Macro.objects.visible_to(request.user)
-        .filter(pk=macro_id, enabled=True)
-        .filter(Q(store_id=ticket.store_id) | Q(store__isnull=True))
-        .first()
+def _usable_macros(request, ticket):
+    """The enabled macros of this ticket's store and of every store (only for those who may reply)."""
+    if not can(request.user, CHANGE):
+        raise PermissionDenied
+    return Macro.objects.visible_to(request.user).filter(
+        Q(store_id=ticket.store_id) | Q(store__isnull=True), enabled=True
     )
+
+
+def _macro(request, ticket, macro_id: int | None) -> Macro:
+    macro = _usable_macros(request, ticket).filter(pk=macro_id).first() if macro_id else None
     if macro is None:
         raise Http404
     return macro
@@ -35,9 +42,8 @@ def reply(request, number: int):
     """Send the reply; on a refusal the page comes back with the text kept and the reason shown."""
     ticket = _ticket(request, number)
     text = request.POST.get("body", "")
-    macro = None
-    if request.POST.get("macro", "").isdigit():
-        macro = Macro.objects.visible_to(request.user).filter(pk=int(request.POST["macro"])).first()
+    macro_id = small_int(request.POST.get("macro", ""))
+    macro = _usable_macros(request, ticket).filter(pk=macro_id).first() if macro_id else None
     then = request.POST.get("then_status", "")
     try:
         message = reply_service.send_reply(ticket, text, actor=request.user, then_status=then, macro=macro)
@@ -57,6 +63,8 @@ def reply(request, number: int):
 def macro_picker(request, number: int):
     """The macros that fit the ticket, filtered by what the agent types (HTMX partial)."""
     ticket = _ticket(request, number)
+    if not can(request.user, CHANGE):
+        raise PermissionDenied
     found = macro_service.macros_for(ticket, request.user, search=request.GET.get("q", ""))
     return render(request, "components/macro_list.html", {"ticket": ticket, "macros": found})
 
@@ -66,10 +74,7 @@ def macro_picker(request, number: int):
 def macro_preview(request, number: int):
     """The reply box filled with macro ``?macro=<id>`` in the buyer's language, its gaps named (HTMX partial)."""
     ticket = _ticket(request, number)
-    macro_id = request.GET.get("macro", "")
-    if not macro_id.isdigit():
-        raise Http404
-    macro = _macro(request, ticket, int(macro_id))
+    macro = _macro(request, ticket, small_int(request.GET.get("macro", "")))
     try:
         rendered = macro_service.render_macro(macro, ticket, agent=request.user)
     except DomainError as exc:
@@ -77,7 +82,7 @@ def macro_preview(request, number: int):
             request,
             "components/reply_box.html",
             {"ticket": ticket, "reply_error": exc.message, "then_statuses": THEN_STATUSES},
-            status=422,
+            status=400,  # HTMX swaps 400 answers in: the reason shows in the box
         )
     return render(
         request,
@@ -97,10 +102,10 @@ def macro_preview(request, number: int):
 def retry_reply(request, number: int):
     """Queue the failed reply ``message`` (POST) of this ticket again."""
     ticket = _ticket(request, number)
-    message_id = request.POST.get("message", "")
+    message_id = small_int(request.POST.get("message", ""))
     message = (
-        Message.objects.filter(pk=int(message_id), ticket=ticket, direction=Direction.OUTBOUND).first()
-        if message_id.isdigit()
+        Message.objects.filter(pk=message_id, ticket=ticket, direction=Direction.OUTBOUND).first()
+        if message_id
         else None
     )
     if message is None:

@@ -39,6 +39,7 @@ def _context(request, ticket, **extra):
         ],
         "can_work": can(request.user, ticket_service.CHANGE),
         "now": timezone.now(),
+        "follow_ups": ticket.follow_ups.only("pk", "number").order_by("pk"),  # the page passes its own list
         **extra,
     }
 
@@ -53,11 +54,13 @@ def ticket_page_response(request, number: int, *, status: int = 200, **extra):
     """The ticket page; a refused reply comes back here with its text (``extra``) and ``status``."""
     ticket = _ticket(request, number, find=ticket_page.load)
     thread = ticket_page.thread(ticket)
+    previous, follow_ups = ticket_page.related_tickets(ticket, request.user)
     context = _context(
         request,
         ticket,
         thread=thread,
-        previous=ticket_page.previous_tickets(ticket, request.user),
+        previous=previous,
+        follow_ups=follow_ups,
         sender_address=sender_address_of(ticket, [item.message for item in thread if item.message]),
         then_statuses=THEN_STATUSES,
         **extra,
