@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import inbox, replies, ticket
+from .views import inbox, replies, returns, ticket
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -24,6 +24,10 @@ urlpatterns = [
     path("tickets/<int:number>/reply/", replies.reply, name="ticket-reply"),
     path("tickets/<int:number>/reply/retry/", replies.retry_reply, name="ticket-reply-retry"),
     path("tickets/<int:number>/macros/", replies.macro_picker, name="ticket-macros"),
+    path("tickets/<int:number>/returns/new/", returns.new_return, name="ticket-return-new"),
+    path("tickets/<int:number>/returns/", returns.create_return, name="ticket-return-create"),
+    path("tickets/<int:number>/returns/arrived/", returns.parcel_arrived, name="ticket-return-arrived"),
+    path("tickets/<int:number>/returns/inspect/", returns.inspect, name="ticket-return-inspect"),
     path("tickets/<int:number>/macro/", replies.macro_preview, name="ticket-macro"),
     path("tickets/<int:number>/block-sender/", ticket.block_sender, name="ticket-block-sender"),
 ]

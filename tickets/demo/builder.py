@@ -120,6 +120,7 @@ def _stores(created: Counter[str]) -> dict[str, Store]:
                 "language": spec.language,
                 "time_zone": spec.time_zone,
                 "return_window_days": spec.return_window_days,
+                "return_address": RETURN_ADDRESSES[spec.key],
             },
         )
         created["stores"] += made

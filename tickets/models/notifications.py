@@ -11,6 +11,7 @@ class NotificationKind(models.TextChoices):
     REFUND_DECIDED = "refund_decided", _("Your refund was decided")
     SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
     SLA_BREACHED = "sla_breached", _("SLA breached")
+    QC_FAILED = "qc_failed", _("A returned item failed QC")
 
 
 class Notification(models.Model):

@@ -78,6 +78,9 @@ class Store(models.Model):
         ),
     )
     return_window_days = models.PositiveSmallIntegerField(_("return window (days)"), default=30)
+    return_address = models.TextField(
+        _("return address"), blank=True, help_text=_("Where returned parcels go; new returns start with it.")
+    )
     enabled = models.BooleanField(_("enabled"), default=True)
     email_sender_name = models.CharField(
         _("email sender name"),

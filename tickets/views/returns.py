@@ -1,0 +1,113 @@
+"""Returns from the ticket page: create one from the order's lines, record the parcel's arrival and QC."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..errors import DomainError
+from ..models import ReturnAuthorization
+from ..permissions import can
+from ..services import rma as rma_service
+from ..validators import small_int
+from .ticket import _ticket
+
+
+@login_required
+@require_GET
+def new_return(request, number: int):
+    """The form to create a return: each order line with how many may still go back (HTMX partial)."""
+    ticket = _ticket(request, number)
+    if not can(request.user, rma_service.ADD):
+        raise PermissionDenied
+    left = rma_service.returnable(ticket.order_id) if ticket.order_id else {}
+    lines = [(line, left.get(line.pk, 0)) for line in ticket.order.lines.all()] if ticket.order_id else []
+    return render(request, "components/return_form.html", {"ticket": ticket, "lines": lines})
+
+
+@login_required
+@require_POST
+def create_return(request, number: int):
+    ticket = _ticket(request, number)
+    wanted = {}
+    for key, value in request.POST.items():
+        if key.startswith("qty-"):
+            line, qty = small_int(key[4:]), small_int(value.strip() or "0", digits=4)
+            if line is None or qty is None:
+                messages.error(request, _("Quantities are whole numbers."))
+                return redirect("ticket", number=ticket.number)
+            wanted[line] = qty
+    return _do(
+        request,
+        ticket,
+        lambda: rma_service.create_rma(
+            ticket,
+            wanted,
+            actor=request.user,
+            return_address=request.POST.get("return_address", ""),
+            label_url=request.POST.get("label_url", "").strip(),
+        ),
+        lambda rma: (
+            _("Return %(number)s created: send the buyer the instructions (macro “Return instructions”).")
+            % {"number": rma.number}
+        ),
+    )
+
+
+@login_required
+@require_POST
+def parcel_arrived(request, number: int):
+    ticket = _ticket(request, number)
+    rma = _rma(ticket, request.POST.get("rma", ""))
+    return _do(
+        request,
+        ticket,
+        lambda: rma_service.record_arrival(rma, actor=request.user),
+        lambda done: _("Parcel of %(number)s marked as arrived.") % {"number": done.number},
+    )
+
+
+@login_required
+@require_POST
+def inspect(request, number: int):
+    ticket = _ticket(request, number)
+    rma = _rma(ticket, request.POST.get("rma", ""))
+    result = request.POST.get("qc", "")
+    if result not in ("pass", "fail"):
+        messages.error(request, _("Choose pass or fail."))
+        return redirect("ticket", number=ticket.number)
+    return _do(
+        request,
+        ticket,
+        lambda: rma_service.record_inspection(
+            rma,
+            actor=request.user,
+            passed=result == "pass",
+            note=request.POST.get("note", ""),
+            restock=request.POST.get("restock") == "on",
+        ),
+        lambda done: _("QC recorded for %(number)s.") % {"number": done.number},
+    )
+
+
+def _rma(ticket, raw: str) -> ReturnAuthorization:
+    pk = small_int(raw)
+    found = ReturnAuthorization.objects.filter(pk=pk, ticket=ticket).first() if pk else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def _do(request, ticket, action, ok):
+    try:
+        done = action()
+    except DomainError as exc:
+        if exc.http_status == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, ok(done))
+    return redirect("ticket", number=ticket.number)
