@@ -110,3 +110,8 @@ def test_odd_form_values_get_a_clear_answer_not_a_crash(signed_in, ticket, metho
 def test_finance_gets_no_macros(client, finance, ticket):
     client.force_login(finance)
     assert client.get(reverse("ticket-macros", args=[ticket.number])).status_code == 403
+
+
+def test_the_status_menu_names_the_current_status(signed_in, ticket):
+    html = signed_in.get(reverse("ticket", args=[ticket.number])).content.decode()
+    assert '<option value="" selected disabled>New (now)</option>' in html
