@@ -92,3 +92,15 @@ def test_the_inbox_form_reports_the_outcome(client, agent, twenty, ebay_store):
     shown = [str(m) for m in response.context["messages"]]
     assert shown == [f"20 done, 1 refused (#{foreign.number}: not found)"]
     assert client.post(reverse("inbox-bulk"), {"action": "assign:me", "next": "//evil.example"}).url == "/inbox/"
+
+
+def test_assigning_to_a_stranger_says_nothing_about_them(agent, twenty, ebay_store):
+    stranger = factories.user_with_role("secret-person", factories.AGENT, stores=[ebay_store])
+    stranger.first_name, stranger.last_name = "Secret", "Person"
+    stranger.save()
+    with pytest.raises(Exception) as refused:  # noqa: PT011 - a DomainError
+        bulk.run(agent, [twenty[0].number], "assign", str(stranger.pk))
+    assert "Secret" not in str(refused.value) and "secret" not in str(refused.value)
+    finance_colleague = factories.user_with_role("fin-colleague", factories.FINANCE, stores=[twenty[0].store])
+    with pytest.raises(Exception):  # noqa: B017, PT011 - finance works no tickets
+        bulk.run(agent, [twenty[0].number], "assign", str(finance_colleague.pk))

@@ -58,3 +58,32 @@ def test_a_forged_position_answers_nothing_and_a_fresh_position(client, agent, s
     assert answer.status_code == 200
     assert "ticket-row" not in answer.content.decode()
     assert 'id="inbox-poll"' in answer.content.decode()
+
+
+@pytest.mark.parametrize(
+    "since", ["2030-01-01T00:00:00+16:00", "2030-01-01T00:00:00-16:00", "9999-12-31T23:59:59-23:59"]
+)
+def test_an_offset_no_database_takes_is_refused_quietly(client, agent, shopify_store, since):
+    factories.TicketFactory(store=shopify_store)
+    client.force_login(agent)
+    assert client.get(reverse("inbox-changes"), {"since": since, "after_id": "0"}).status_code == 200
+
+
+def test_more_changes_than_one_answer_holds_all_arrive_over_the_next_polls(client, agent, shopify_store):
+    from tickets.selectors import inbox
+
+    client.force_login(agent)
+    worked = [factories.TicketFactory(store=shopify_store) for _ in range(inbox.POLL_LIMIT + 10)]
+    url = poll_url(client.get(reverse("inbox"), {"view": "all"}))
+    delayed = factories.TicketFactory(store=shopify_store, subject="Delayed mail")
+    Ticket.objects.filter(pk=delayed.pk).update(last_activity_at=timezone.now() - timedelta(days=3))
+    newer = [factories.TicketFactory(store=shopify_store) for _ in range(inbox.POLL_LIMIT)]
+    later = timezone.now()
+    Ticket.objects.filter(pk__in=[t.pk for t in worked]).update(last_activity_at=later)
+    seen: set[int] = set()
+    for _ in range(6):
+        answer = client.get(url)
+        seen |= {int(n) for n in re.findall(r'id="t-(\d+)"', answer.content.decode())}
+        url = poll_url(answer)
+    expected = {t.number for t in [*worked, delayed, *newer]}
+    assert expected <= seen

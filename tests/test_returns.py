@@ -105,3 +105,18 @@ def test_the_ticket_page_creates_and_inspects_a_return(client, agent, ticket):
     bad = client.post(reverse("ticket-return-create", args=[ticket.number]), {f"qty-{shirt.pk}": "²"}, follow=True)
     assert "whole numbers" in bad.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).rmas.count() == 1
+
+
+@pytest.mark.parametrize("state", ["resolved", "closed"])
+def test_a_failed_qc_is_recorded_after_the_ticket_was_solved(ticket, agent, supervisor, state):
+    from django.utils import timezone
+
+    shirt, _socks = lines_of(ticket)
+    rma = record_arrival(create_rma(ticket, {shirt.pk: 1}, actor=agent), actor=agent)
+    stamps = {"resolved_at": timezone.now()} | ({"closed_at": timezone.now()} if state == "closed" else {})
+    Ticket.objects.filter(pk=ticket.pk).update(status=state, **stamps)
+    done = record_inspection(rma, actor=agent, passed=False, note="Torn seam")
+    assert (done.status, done.qc_result) == (RmaStatus.INSPECTED, "fail")
+    ticket.refresh_from_db()
+    assert ticket.status == (TicketStatus.WAITING_APPROVAL if state == "resolved" else TicketStatus.CLOSED)
+    assert Notification.objects.filter(user=supervisor, kind="qc_failed").count() == 1

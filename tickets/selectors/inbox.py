@@ -184,6 +184,7 @@ def _store_ids(user):
 class ChangesPosition:
     since: str  # ISO time: rows whose last activity is later have changed
     after_id: int  # tickets with a larger id are new
+    since_id: int = 0  # within a burst larger than one answer: continue after (since, since_id)
 
     @property
     def every(self) -> int:
@@ -206,10 +207,14 @@ def changes_position(visible: QuerySet) -> ChangesPosition:
     return ChangesPosition(since=latest.isoformat() if latest else "", after_id=top["newest"] or 0)
 
 
-def changes(listed: QuerySet, visible: QuerySet, *, since: str, after_id: str) -> tuple[list[Ticket], ChangesPosition]:
-    """Tickets of the list that are new (id above ``after_id``: whatever their timestamps) or were
-    worked on (last activity after ``since``), oldest first, at most POLL_LIMIT; and the position
-    to ask from next time. Indexed range queries only."""
+def changes(
+    listed: QuerySet, visible: QuerySet, *, since: str, after_id: str, since_id: str = ""
+) -> tuple[list[Ticket], ChangesPosition]:
+    """Tickets of the list that are new (id above ``after_id``, whatever their timestamps) or were
+    worked on (last activity after ``since``), oldest first, at most POLL_LIMIT of each; and the
+    position to ask from next time, which moves only past what was sent (the rest comes next)."""
+    from datetime import UTC
+
     from ..validators import small_int
 
     last = small_int(after_id, digits=18)
@@ -217,23 +222,32 @@ def changes(listed: QuerySet, visible: QuerySet, *, since: str, after_id: str) -
         return [], changes_position(visible)
     try:
         moment = parse_datetime(since) if since else None
-    except ValueError:  # well formed, but no such date
-        moment = None
-    if moment is not None and moment.tzinfo is None:
+        moment = moment.astimezone(UTC) if moment is not None and moment.tzinfo is not None else None
+    except (ValueError, OverflowError):  # no such date, or an offset no database takes
         moment = None
     now = timezone.now()
-    condition = Q(id__gt=last)
+    related = ("store", "customer", "assignee", "order")
+    new = list(listed.filter(id__gt=last).order_by("id").select_related(*related).prefetch_related("tags")[:POLL_LIMIT])
+    worked: list[Ticket] = []
+    next_since, next_id = since if moment is not None else "", 0
     if moment is not None:
-        condition |= Q(last_activity_at__gt=max(moment, now - timedelta(hours=1)))
-    rows = list(
-        listed.filter(condition)
-        .order_by("-last_activity_at", "-id")
-        .select_related("store", "customer", "assignee", "order")
-        .prefetch_related("tags")[:POLL_LIMIT]
-    )
-    rows.reverse()  # inserted one by one at the top: the newest ends up first
-    latest = max([t.last_activity_at for t in rows] + ([moment] if moment else []), default=None)
-    if latest is not None and latest > now - POLL_OVERLAP:
-        latest = now - POLL_OVERLAP  # a commit still in flight with an earlier stamp is asked for again
-    newest = max([last, *(t.pk for t in rows)])
-    return rows, ChangesPosition(since=latest.isoformat() if latest else (since or ""), after_id=newest)
+        tie = small_int(since_id, digits=18) or 0
+        if tie:  # the rest of a burst: strictly after (moment, tie), no clamping
+            after = Q(last_activity_at__gt=moment) | Q(last_activity_at=moment, id__gt=tie)
+        else:
+            # A stamp in the future (a mail dated ahead) must not hide what changes meanwhile.
+            moment = max(min(moment, now - POLL_OVERLAP), now - timedelta(hours=1))
+            after = Q(last_activity_at__gt=moment)
+        worked = list(
+            listed.filter(after, id__lte=last)
+            .order_by("last_activity_at", "id")
+            .select_related(*related)
+            .prefetch_related("tags")[:POLL_LIMIT]
+        )
+        if len(worked) == POLL_LIMIT:  # more to come: continue right after the last one sent
+            next_since, next_id = worked[-1].last_activity_at.isoformat(), worked[-1].pk
+        else:
+            latest = max([t.last_activity_at for t in worked] + [moment])
+            next_since = min(latest, now - POLL_OVERLAP).isoformat()
+    rows = worked + new  # each inserted at the top in turn: the newest ends up first
+    return rows, ChangesPosition(since=next_since, after_id=new[-1].pk if new else last, since_id=next_id)

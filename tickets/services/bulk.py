@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError
-from ..models import Macro, Ticket
+from ..models import Macro, Store, Ticket
 from ..permissions import is_member
 from ..validators import small_int
 from . import macros, replies, ticket_fields, tickets
@@ -97,12 +97,17 @@ def _step(user, action: str, value: str) -> Callable[[Ticket], object]:
 
 
 def _assignee(user, value: str):
+    """Oneself, or a colleague: someone who works tickets in one of the user's stores. Anyone else
+    is refused without a word about who they are."""
     if value in ("", "me"):
         return user
     pk = small_int(value)
-    if pk is None:
-        raise DomainError(_("Choose whom to assign the tickets to."))
-    assignee = get_user_model().objects.filter(pk=pk, is_active=True).first()
-    if assignee is None:
+    colleagues = (
+        get_user_model()
+        .objects.filter(is_active=True, store_memberships__store__in=Store.objects.visible_to(user))
+        .distinct()
+    )
+    assignee = colleagues.filter(pk=pk).first() if pk is not None else None
+    if assignee is None or not assignee.has_perm(tickets.CHANGE):
         raise DomainError(_("Choose whom to assign the tickets to."))
     return assignee

@@ -168,9 +168,13 @@ def record_inspection(rma: ReturnAuthorization, *, actor, passed: bool, note: st
         )
         if not passed:
             ticket = Ticket.objects.get(pk=rma.ticket_id)
-            if ticket.status != TicketStatus.WAITING_APPROVAL:
-                tickets.change_status(ticket, TicketStatus.WAITING_APPROVAL, actor=actor)
-            if ticket.priority in ("low", "normal"):
+            # The QC is recorded whatever the ticket's state; a solved ticket is reopened for the
+            # supervisor, a closed one (final) stays closed and the supervisors are told all the same.
+            if ticket.status == TicketStatus.RESOLVED:
+                ticket = tickets.change_status(ticket, TicketStatus.OPEN, actor=actor)
+            if ticket.status not in (TicketStatus.WAITING_APPROVAL, TicketStatus.CLOSED):
+                ticket = tickets.change_status(ticket, TicketStatus.WAITING_APPROVAL, actor=actor)
+            if ticket.status != TicketStatus.CLOSED and ticket.priority in ("low", "normal"):
                 ticket_fields.set_priority(ticket, "high", actor=actor)
             notifications.notify(
                 notifications.supervisors_of(ticket.store_id),

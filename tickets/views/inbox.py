@@ -63,12 +63,13 @@ def inbox_changes(request):
         Ticket.objects.visible_to(request.user),
         since=request.GET.get("since", ""),
         after_id=request.GET.get("after_id", ""),
+        since_id=request.GET.get("since_id", ""),
     )
     rows = [(t, "true" if t.number in shown else "afterbegin:#ticket-rows") for t in changed]
     context = {
         "rows": rows,
         "poll": position,
-        "params": _params(request, drop=("since", "after_id", "shown")).urlencode(),
+        "params": _params(request, drop=("since", "after_id", "since_id", "shown")).urlencode(),
         "now": timezone.now(),
     }
     return render(request, "components/inbox_changes.html", context)
