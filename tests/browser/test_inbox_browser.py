@@ -102,8 +102,11 @@ def test_a_new_ticket_appears_in_an_open_inbox_without_a_reload(page, agent, sho
     boxes = page.locator("tr.ticket-row input[type=checkbox]")
     boxes.first.check()
     page.evaluate("window.__sameDocument = true")
+    # The page is live once a first poll has come back; then the next one must bring the ticket.
+    with page.expect_response(lambda response: "/inbox/changes/" in response.url, timeout=20_000):
+        pass
     factories.TicketFactory(store=shopify_store, subject="Arrived while looking")
-    page.get_by_text("Arrived while looking").wait_for(timeout=10_000)
+    page.get_by_text("Arrived while looking").wait_for(timeout=20_000)
     assert page.evaluate("window.__sameDocument") is True  # no reload happened
     assert page.locator("tr.ticket-row").first.get_by_text("Arrived while looking").count() == 1
     assert page.locator("tr.ticket-row", has_text="Already there").locator("input[type=checkbox]").is_checked()
