@@ -146,19 +146,10 @@ class BulkChoices:
 
 def bulk_choices(user) -> BulkChoices:
     """What the inbox's bulk bar offers this user (two small queries)."""
-    from django.contrib.auth import get_user_model
-
-    from ..models import Macro, StoreMembership
+    from ..models import Macro
     from ..models.tickets import Priority
-    from ..roles import AGENT, SUPERVISOR
 
-    stores = StoreMembership.objects.filter(store__in=_store_ids(user)).values("user_id")
-    people = (
-        get_user_model()
-        .objects.filter(pk__in=stores, is_active=True, groups__name__in=[AGENT, SUPERVISOR])
-        .distinct()
-        .order_by("first_name", "username")[:100]
-    )
+    people = colleagues(user).order_by("first_name", "username")[:100]
     macros = Macro.objects.visible_to(user).filter(enabled=True).order_by("name").values_list("pk", "name")[:100]
     statuses = [
         (TicketStatus.OPEN, TicketStatus.OPEN.label),
@@ -171,6 +162,20 @@ def bulk_choices(user) -> BulkChoices:
         macros=list(macros),
         statuses=statuses,
         priorities=list(Priority.choices),
+    )
+
+
+def colleagues(user) -> QuerySet:
+    """The people who work tickets (agents, supervisors) in any of the user's stores: whom the
+    bulk bar offers and the only ones a bulk assignment accepts."""
+    from django.contrib.auth import get_user_model
+
+    from ..models import StoreMembership
+    from ..roles import AGENT, SUPERVISOR
+
+    members = StoreMembership.objects.filter(store__in=_store_ids(user)).values("user_id")
+    return (
+        get_user_model().objects.filter(pk__in=members, is_active=True, groups__name__in=[AGENT, SUPERVISOR]).distinct()
     )
 
 
