@@ -66,3 +66,24 @@ class NotAManualRefund(DomainError):
         "Only a PayPal or store-credit refund made outside the platform is recorded by a person; "
         "refunds to the original payment are executed on the platform."
     )
+
+
+class MergeRefused(DomainError):
+    """Two tickets that cannot become one (the same ticket, another store, a closed one)."""
+
+    code = "merge_refused"
+    http_status = 409
+    default_message = _("These tickets cannot be merged.")
+
+
+class SplitRefused(DomainError):
+    code = "split_refused"
+    http_status = 409
+    default_message = _("This message cannot be split off.")
+
+
+class LinkRefused(DomainError):
+    """An order or buyer that cannot be linked to the ticket (one of another store)."""
+
+    code = "link_refused"
+    default_message = _("This cannot be linked to the ticket.")

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import inbox, replies, returns, ticket
+from .views import inbox, replies, returns, ticket, ticket_edit, ticket_merge, ticket_new
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -30,4 +30,13 @@ urlpatterns = [
     path("tickets/<int:number>/returns/inspect/", returns.inspect, name="ticket-return-inspect"),
     path("tickets/<int:number>/macro/", replies.macro_preview, name="ticket-macro"),
     path("tickets/<int:number>/block-sender/", ticket.block_sender, name="ticket-block-sender"),
+    path("tickets/new/", ticket_new.new_ticket, name="ticket-new"),
+    path("tickets/<int:number>/priority/", ticket_edit.set_priority, name="ticket-priority"),
+    path("tickets/<int:number>/type/", ticket_edit.set_type, name="ticket-type"),
+    path("tickets/<int:number>/tags/", ticket_edit.add_tags, name="ticket-tag"),
+    path("tickets/<int:number>/tags/remove/", ticket_edit.remove_tag, name="ticket-untag"),
+    path("tickets/<int:number>/merge/", ticket_merge.merge_ticket, name="ticket-merge"),
+    path("tickets/<int:number>/split/", ticket_merge.split_message, name="ticket-split"),
+    path("tickets/<int:number>/link/search/", ticket_merge.link_search, name="ticket-link-search"),
+    path("tickets/<int:number>/link/", ticket_merge.link, name="ticket-link"),
 ]

@@ -34,6 +34,18 @@
 
   function selectedIndex() { return rows().findIndex(function (r) { return r.classList.contains("selected"); }); }
 
+  function go(which) {
+    const link = document.querySelector('a[data-nav="' + which + '"]');
+    if (link) { window.location = link.href; return true; }
+    return false;
+  }
+
+  // A product image the platform no longer serves shows nothing rather than a broken picture.
+  document.addEventListener("error", function (event) {
+    const el = event.target;
+    if (el && el.tagName === "IMG" && el.classList.contains("line-image")) el.remove();
+  }, true);
+
   function click(selector) {
     const el = document.querySelector(selector);
     if (el) { el.click(); return true; }
@@ -43,7 +55,10 @@
   document.addEventListener("keydown", function (event) {
     if (event.metaKey || event.ctrlKey || event.altKey || typing(event)) return;
     const key = event.key;
-    if (key === "j") { select(selectedIndex() + 1); event.preventDefault(); }
+    // On a ticket (no rows listed): j / ] and k / [ open the next and previous ticket of its list.
+    if (!rows().length && (key === "j" || key === "]")) { if (go("next")) event.preventDefault(); }
+    else if (!rows().length && (key === "k" || key === "[")) { if (go("previous")) event.preventDefault(); }
+    else if (key === "j") { select(selectedIndex() + 1); event.preventDefault(); }
     else if (key === "k") { select(selectedIndex() - 1); event.preventDefault(); }
     else if (key === "Enter") {
       const row = rows()[selectedIndex()];

@@ -46,6 +46,10 @@ class Channel(models.TextChoices):
     MARKETPLACE = "marketplace", _("Marketplace (return or dispute)")
     PORTAL = "portal", _("Buyer portal")
     WEB = "web", _("Created by an agent")
+    # Tickets an agent opens by hand for a conversation held elsewhere (nothing is sent back).
+    PHONE = "phone", _("Phone call")
+    LETTER = "letter", _("Letter")
+    OTHER = "other", _("Other")
 
 
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}

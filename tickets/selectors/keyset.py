@@ -58,12 +58,46 @@ class Sort:
         condition |= equal & Q(**{"id__lt" if last_desc else "id__gt": pk})
         return queryset.filter(condition)
 
+    def before(self, queryset: QuerySet, values: list, pk: int) -> QuerySet:
+        """Rows strictly before (values, pk) in this order, nearest first (the order reversed)."""
+        if self.annotate:
+            queryset = queryset.annotate(**self.annotate)
+        condition = Q()
+        equal = Q()
+        for key, value in zip(self.keys, values, strict=True):
+            condition |= equal & _short_of(key, value)
+            equal &= Q(**{f"{key.field}__isnull": True}) if value is None else Q(**{key.field: value})
+        last_desc = self.keys[-1].descending
+        condition |= equal & Q(**{"id__gt" if last_desc else "id__lt": pk})
+        order = []
+        for key in self.keys:  # reversed: NULLs, last going forward, come first going back
+            nulls = {"nulls_first": True} if key.nullable else {}
+            order.append(F(key.field).asc(**nulls) if key.descending else F(key.field).desc(**nulls))
+        order.append(F("id").asc() if last_desc else F("id").desc())
+        return queryset.filter(condition).order_by(*order)
+
+    def position_of(self, row) -> list:
+        """The sort values of a row loaded without this sort's annotations (a ticket page's ticket)."""
+        values = []
+        for key in self.keys:
+            if key.field == "priority_rank" and not hasattr(row, key.field):
+                values.append(PRIORITY_RANK.get(row.priority, 9))
+            else:
+                values.append(getattr(row, key.field))
+        return values
+
 
 def _beyond(key: Key, value) -> Q:
     if value is None:  # NULLs are last: nothing comes after them on this key
         return Q(pk__in=[])
     strict = Q(**{f"{key.field}__lt" if key.descending else f"{key.field}__gt": value})
     return strict | Q(**{f"{key.field}__isnull": True}) if key.nullable else strict
+
+
+def _short_of(key: Key, value) -> Q:
+    if value is None:  # NULLs are last: every row with a value comes before
+        return Q(**{f"{key.field}__isnull": False})
+    return Q(**{f"{key.field}__gt" if key.descending else f"{key.field}__lt": value})
 
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}

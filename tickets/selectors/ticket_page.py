@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ..errors import MoneyError, NotFound
-from ..models import AuditEvent, Message, Refund, ReturnAuthorization, Ticket
+from ..models import AuditEvent, Message, Order, Refund, ReturnAuthorization, Ticket
 from ..models.tickets import Priority, TicketType
 from ..money import Money
 from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
@@ -27,6 +28,12 @@ TIMELINE_ACTIONS = (
     "ticket.type_changed",
     "ticket.tagged",
     "ticket.untagged",
+    "ticket.merged_into",
+    "ticket.merged",
+    "ticket.split_off",
+    "ticket.split_from",
+    "ticket.order_linked",
+    "ticket.buyer_linked",
 )
 STATUS_LABELS = {"ticket": TicketStatus, "returnauthorization": RmaStatus, "refund": RefundStatus}
 
@@ -87,6 +94,18 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
         return _("Tagged %(tags)s") % {"tags": ", ".join(after.get("added") or [])}
     if event.action == "ticket.untagged":
         return _("Tag removed: %(tags)s") % {"tags": ", ".join(after.get("removed") or [])}
+    if event.action == "ticket.merged_into":
+        return _("Merged into #%(number)s") % {"number": after.get("into", "")}
+    if event.action == "ticket.merged":
+        return _("#%(number)s merged into this ticket") % {"number": after.get("from", "")}
+    if event.action == "ticket.split_off":
+        return _("A message moved to the new ticket #%(number)s") % {"number": after.get("to", "")}
+    if event.action == "ticket.split_from":
+        return _("Split off from #%(number)s") % {"number": after.get("from", "")}
+    if event.action == "ticket.order_linked":
+        return _("Linked to order %(number)s") % {"number": after.get("order", "")}
+    if event.action == "ticket.buyer_linked":
+        return _("Buyer set to %(buyer)s") % {"buyer": after.get("customer", "")}
     if event.action == "rma.created":
         return _("Return %(number)s requested") % {"number": after.get("number", "")}
     if event.action == "rma.status_changed":
@@ -122,15 +141,31 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
     return sorted(items, key=lambda item: item.at)
 
 
+def _count(queryset) -> Subquery:
+    """The number of rows of a correlated queryset, as a column of the outer query."""
+    counted = queryset.order_by().values("customer_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), Value(0))
+
+
+def buyer_history_columns(user) -> dict:
+    """The buyer's orders, returned orders and other tickets, counted as columns of the ticket's
+    own query (no query of their own, whatever the buyer's history)."""
+    orders = Order.objects.filter(customer_id=OuterRef("customer_id"))
+    returned = orders.filter(Exists(ReturnAuthorization.objects.filter(ticket__order_id=OuterRef("pk"))))
+    others = Ticket.objects.visible_to(user).filter(customer_id=OuterRef("customer_id")).exclude(pk=OuterRef("pk"))
+    return {"buyer_orders": _count(orders), "buyer_returned": _count(returned), "buyer_tickets": _count(others)}
+
+
 def load(user, number: int) -> Ticket:
     """The ticket with everything its page shows, if the user may see it (else NotFound)."""
     visible = (
         Ticket.objects.visible_to(user)
         .select_related("store", "customer", "order", "assignee", "team", "follow_up_of")
+        .annotate(**buyer_history_columns(user))
         .prefetch_related(
             "tags",
             "order__lines",
-            Prefetch("refunds", queryset=Refund.objects.order_by("created_at")),
+            Prefetch("refunds", queryset=Refund.objects.select_related("approved_by").order_by("created_at")),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),
         )
     )
@@ -145,12 +180,76 @@ def status_choices_for_agent(ticket: Ticket) -> list[str]:
     return [target for target, kinds in TICKET.targets(ticket.status).items() if ActorKind.USER in kinds]
 
 
-def related_tickets(ticket: Ticket, user, limit: int = 5) -> tuple[list[Ticket], list[Ticket]]:
-    """(the buyer's other recent tickets, the follow-ups of this one), in one query."""
+def related_tickets(
+    ticket: Ticket, user, limit: int = 5, *, around: tuple[QuerySet, QuerySet] | None = None
+) -> tuple[list[Ticket], list[Ticket]] | tuple[list[Ticket], list[Ticket], Ticket | None, Ticket | None]:
+    """(the buyer's other recent tickets, the follow-ups of this one), in one query.
+
+    ``around``: the pk subqueries of the previous and the next ticket of the list the agent came
+    from (selectors.navigation); the same query reads them, and they are returned after the others."""
     condition = Q(follow_up_of_id=ticket.pk)
     if ticket.customer_id is not None:
         condition |= Q(customer_id=ticket.customer_id)
-    rows = list(Ticket.objects.visible_to(user).filter(condition).exclude(pk=ticket.pk).order_by("-created_at")[:50])
+    related = Ticket.objects.visible_to(user).filter(condition).exclude(pk=ticket.pk).order_by("-created_at")
+    if around is None:
+        rows = list(related[:50])
+    else:
+        before, after = around
+        wanted = Q(pk__in=related.values("pk")[:50]) | Q(pk__in=before) | Q(pk__in=after)
+        side = Case(When(pk__in=after, then=Value(1)), When(pk__in=before, then=Value(-1)), default=Value(0))
+        rows = list(Ticket.objects.filter(wanted).annotate(nav_side=side).order_by("-created_at"))
     previous = [t for t in rows if ticket.customer_id is not None and t.customer_id == ticket.customer_id][:limit]
     follow_ups = sorted((t for t in rows if t.follow_up_of_id == ticket.pk), key=lambda t: t.pk)
-    return previous, follow_ups
+    if around is None:
+        return previous, follow_ups
+    back = next((t for t in rows if t.nav_side == -1), None)
+    ahead = next((t for t in rows if t.nav_side == 1), None)
+    return previous, follow_ups, back, ahead
+
+
+def last_event_id(ticket: Ticket) -> int:
+    """The newest audit event of the ticket: an in-place answer shows the lines after it."""
+    return AuditEvent.objects.filter(ticket=ticket).order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def timeline_since(ticket: Ticket, event_id: int) -> list[ThreadItem]:
+    """The timeline lines written after ``event_id`` (one change's lines, to append in place)."""
+    events = list(
+        AuditEvent.objects.filter(ticket=ticket, id__gt=event_id, action__in=TIMELINE_ACTIONS)
+        .select_related("actor")
+        .order_by("created_at", "id")[:20]
+    )
+    names = {e.actor_id: e.actor.get_full_name() or e.actor.get_username() for e in events if e.actor_id}
+    for e in events:
+        if e.action == "ticket.assigned" and e.after.get("assignee_name"):
+            names.setdefault(e.after["assignee"], e.after["assignee_name"])
+    return [
+        ThreadItem(e.created_at, event=e, text=describe(e, names), note=_(e.note) if e.note else "") for e in events
+    ]
+
+
+@dataclass(frozen=True)
+class BuyerHistory:
+    """The buyer's orders, how many of them went back, and their other tickets."""
+
+    orders: int
+    returned: int
+    tickets: int
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.returned / self.orders) if self.orders else 0
+
+    @classmethod
+    def of(cls, ticket: Ticket) -> BuyerHistory | None:
+        """From the columns ``load`` counted; None for a ticket with no buyer."""
+        if ticket.customer_id is None or not hasattr(ticket, "buyer_orders"):
+            return None
+        return cls(ticket.buyer_orders, ticket.buyer_returned, ticket.buyer_tickets)
+
+
+def tracking_link(order) -> str:
+    """The carrier's tracking page of the order's parcel ("" without a tracking number)."""
+    from ..services.macros import tracking_url  # one list of carriers, the macros' own
+
+    return tracking_url(order.carrier, order.tracking_number) if order is not None else ""

@@ -13,7 +13,7 @@ from ..api.filters import TicketFilter
 from ..errors import DomainError
 from ..models import Store, Ticket
 from ..permissions import can
-from ..selectors import inbox
+from ..selectors import inbox, navigation
 from ..services import bulk
 from ..services.tickets import CHANGE
 from ..validators import small_int
@@ -27,6 +27,8 @@ def inbox_page(request):
     rows, next_cursor = inbox.page(tickets_qs, after=request.GET.get("after"), sort=sort)
     params = _params(request)
     params["sort"] = sort.name  # "Load more" continues this order, whatever another tab remembers
+    for row in rows:  # the ticket page's j / k continue from this row's place in this list
+        row.list_cursor = navigation.cursor_of(sort, row)
     filtered = any(request.GET.get(name) for name in (*TicketFilter.base_filters, "q"))
     context = {
         "view": view,
@@ -41,6 +43,7 @@ def inbox_page(request):
         "sort": sort.name,
         "sort_choices": inbox.SORT_CHOICES,
         "can_work": can(request.user, CHANGE),
+        "list_query": navigation.list_query(request.GET, view=view.key, sort=sort.name),
     }
     if request.headers.get("HX-Request"):
         return render(request, "components/inbox_rows.html", context)
@@ -56,7 +59,7 @@ def inbox_page(request):
 def inbox_changes(request):
     """What changed in this list since the page last asked (HTMX polling, every 15 s): new tickets
     go on top, changed rows are replaced in place; the poller carries the new position."""
-    _view, _filter, tickets_qs, _query = _listing(request)
+    view, _filter, tickets_qs, _query = _listing(request)
     shown = {n for n in map(small_int, request.GET.get("shown", "").split(",")[:500]) if n is not None}
     changed, position = inbox.changes(
         tickets_qs,
@@ -65,12 +68,16 @@ def inbox_changes(request):
         after_id=request.GET.get("after_id", ""),
         since_id=request.GET.get("since_id", ""),
     )
+    sort = inbox.sort_for(view.key, request.GET.get("sort"))
+    for t in changed:
+        t.list_cursor = navigation.cursor_of(sort, t)
     rows = [(t, "true" if t.number in shown else "afterbegin:#ticket-rows") for t in changed]
     context = {
         "rows": rows,
         "poll": position,
         "params": _params(request, drop=("since", "after_id", "since_id", "shown")).urlencode(),
         "now": timezone.now(),
+        "list_query": navigation.list_query(request.GET, view=view.key, sort=sort.name),
     }
     return render(request, "components/inbox_changes.html", context)
 

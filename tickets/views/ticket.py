@@ -7,13 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..errors import DomainError, NotFound
+from ..models.tickets import Priority, TicketReason, TicketType
 from ..permissions import access_ticket, can
-from ..selectors import ticket_page
+from ..selectors import inbox, navigation, ticket_page
 from ..services import tickets as ticket_service
 from ..services.replies import needs_resolve_confirmation
 from ..states import TicketStatus
@@ -38,6 +40,9 @@ def _context(request, ticket, **extra):
             if value in ticket_page.status_choices_for_agent(ticket)
         ],
         "can_work": can(request.user, ticket_service.CHANGE),
+        "priority_choices": Priority.choices,
+        "type_choices": TicketType.choices,
+        "reason_choices": TicketReason.choices,
         "now": timezone.now(),
         "follow_ups": ticket.follow_ups.only("pk", "number").order_by("pk"),  # the page passes its own list
         **extra,
@@ -54,11 +59,25 @@ def ticket_page_response(request, number: int, *, status: int = 200, **extra):
     """The ticket page; a refused reply comes back here with its text (``extra``) and ``status``."""
     ticket = _ticket(request, number, find=ticket_page.load)
     thread = ticket_page.thread(ticket)
-    previous, follow_ups = ticket_page.related_tickets(ticket, request.user)
+    nav = None
+    if request.GET.get("view"):  # came from a list: its next and previous ticket too (j / k)
+        from .inbox import _listing  # noqa: PLC0415 - the inbox's own reading of its query
+
+        view, _filter, listed, _query = _listing(request)
+        sort = inbox.sort_for(view.key, request.GET.get("sort"))
+        around = navigation.around(listed, sort, ticket, at=request.GET.get("at", ""))
+        previous, follow_ups, back, ahead = ticket_page.related_tickets(ticket, request.user, around=around)
+        query = navigation.list_query(request.GET, view=view.key, sort=sort.name)
+        nav = navigation.neighbours(sort, back, ahead, query=query)
+    else:
+        previous, follow_ups = ticket_page.related_tickets(ticket, request.user)
     context = _context(
         request,
         ticket,
         thread=thread,
+        nav=nav,
+        history=ticket_page.BuyerHistory.of(ticket),
+        tracking_link=ticket_page.tracking_link(ticket.order),
         previous=previous,
         follow_ups=follow_ups,
         sender_address=sender_address_of(ticket, [item.message for item in thread if item.message]),
@@ -68,16 +87,19 @@ def ticket_page_response(request, number: int, *, status: int = 200, **extra):
     return render(request, "tickets/ticket.html", context, status=status)
 
 
-def _answer(request, ticket, *, ok: str, error: DomainError | None):
-    """HTMX gets the header partial back (with an inline error); a plain form post is redirected."""
+def _answer(request, ticket, *, ok: str, error: DomainError | None, since: int | None = None):
+    """HTMX gets the header partial back (with an inline error) and the thread's new timeline
+    lines (those after audit event ``since``) appended in place; a plain form post is redirected."""
     if request.headers.get("HX-Request"):
         ticket.refresh_from_db()
-        response = render(
-            request,
-            "components/ticket_header.html",
-            _context(request, ticket, error=error.message if error else None),
-            status=error.http_status if error else 200,
-        )
+        context = _context(request, ticket, error=error.message if error else None)
+        response = render(request, "components/ticket_header.html", context, status=error.http_status if error else 200)
+        if error is None and since is not None:
+            lines = ticket_page.timeline_since(ticket, since)
+            if lines:
+                response.content += render_to_string(
+                    "components/timeline_lines.html", {"lines": lines, "oob": True}, request=request
+                ).encode()
         if error is None:
             response["HX-Trigger"] = json.dumps({"toast": ok})  # ASCII-escaped: headers are Latin-1
         return response
@@ -98,11 +120,12 @@ def _flash(request, *, ok: str, error: DomainError | None) -> None:
 def _act(request, number: int, action, ok) -> object:
     """Run one service call on the ticket and answer with the outcome."""
     ticket = _ticket(request, number)
+    since = ticket_page.last_event_id(ticket) if request.headers.get("HX-Request") else None
     try:
         action(ticket)
     except DomainError as exc:
         return _answer(request, ticket, ok="", error=exc)
-    return _answer(request, ticket, ok=ok(ticket), error=None)
+    return _answer(request, ticket, ok=ok(ticket), error=None, since=since)
 
 
 @login_required
