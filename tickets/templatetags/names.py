@@ -17,21 +17,21 @@ def _reader() -> Locale:
 
 
 @register.filter
-def language_name(code: str) -> str:
-    """``{{ ticket.language|language_name }}``: "de" → "German" (English UI), "德语" (Chinese UI).
+def language_display(code: str) -> str:
+    """``{{ ticket.language|language_display }}``: "de" → "German" (English UI), "德语" (Chinese UI).
     A code Babel does not know is shown as it is rather than hidden."""
     if not code:
         return ""
     try:
         name = Locale.parse(code.replace("_", "-"), sep="-").get_display_name(_reader())
-    except (ValueError, UnknownLocaleError):
+    except (ValueError, KeyError, UnknownLocaleError):  # Babel raises KeyError for an unknown code
         return code
     return name[:1].upper() + name[1:] if name else code
 
 
 @register.filter
-def country_name(code: str) -> str:
-    """``{{ customer.country|country_name }}``: "DE" → "Germany" / "德国"."""
+def country_display(code: str) -> str:
+    """``{{ customer.country|country_display }}``: "DE" → "Germany" / "德国"."""
     if not code:
         return ""
     return _reader().territories.get(code.upper(), code)
