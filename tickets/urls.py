@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import inbox, replies, returns, ticket
+from .views import evidence, inbox, replies, returns, ticket
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -30,4 +30,8 @@ urlpatterns = [
     path("tickets/<int:number>/returns/inspect/", returns.inspect, name="ticket-return-inspect"),
     path("tickets/<int:number>/macro/", replies.macro_preview, name="ticket-macro"),
     path("tickets/<int:number>/block-sender/", ticket.block_sender, name="ticket-block-sender"),
+    path("tickets/<int:number>/evidence/", evidence.upload, name="ticket-evidence-upload"),
+    path("tickets/<int:number>/evidence/file/", evidence.download, name="ticket-evidence-file"),
+    path("tickets/<int:number>/evidence/thumbnail/", evidence.thumbnail, name="ticket-evidence-thumbnail"),
+    path("tickets/<int:number>/evidence/pack/", evidence.pack, name="ticket-evidence-pack"),
 ]

@@ -10,10 +10,11 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
 from ..errors import MoneyError, NotFound
-from ..models import AuditEvent, Message, Refund, ReturnAuthorization, Ticket
+from ..models import Attachment, AuditEvent, EvidenceKind, Message, Refund, ReturnAuthorization, Ticket
 from ..models.tickets import Priority, TicketType
 from ..money import Money
 from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
+from . import evidence as evidence_selector
 
 # Audit actions shown as grey lines in the thread; notes are already messages.
 TIMELINE_ACTIONS = (
@@ -27,6 +28,7 @@ TIMELINE_ACTIONS = (
     "ticket.type_changed",
     "ticket.tagged",
     "ticket.untagged",
+    "evidence.attached",
 )
 STATUS_LABELS = {"ticket": TicketStatus, "returnauthorization": RmaStatus, "refund": RefundStatus}
 
@@ -38,6 +40,7 @@ class ThreadItem:
     event: AuditEvent | None = None
     text: str = ""
     note: str = ""
+    attachments: tuple[Attachment, ...] = ()  # the message's files, shown under it
 
 
 def _status(object_type: str, value: str | None) -> str:
@@ -95,6 +98,11 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
         return _("Refund of %(amount)s requested") % {"amount": _money(after)}
     if event.action == "refund.status_changed":
         return _("Refund: %(from)s → %(to)s") % change
+    if event.action == "evidence.attached":
+        return _("Evidence added: %(name)s (%(kind)s)") % {
+            "name": after.get("name", ""),
+            "kind": _label(EvidenceKind, after.get("kind")),
+        }
     return event.action
 
 
@@ -115,7 +123,8 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
     if unknown:
         for user in get_user_model().objects.filter(pk__in=unknown):
             names[user.pk] = user.get_full_name() or user.get_username()
-    items = [ThreadItem(m.created_at, message=m) for m in messages]
+    files = evidence_selector.by_message(ticket.attachments.all())
+    items = [ThreadItem(m.created_at, message=m, attachments=tuple(files.get(m.pk, ()))) for m in messages]
     items += [
         ThreadItem(e.created_at, event=e, text=describe(e, names), note=_(e.note) if e.note else "") for e in events
     ]
@@ -124,7 +133,7 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
 
 def load(user, number: int) -> Ticket:
     """The ticket with everything its page shows, if the user may see it (else NotFound)."""
-    visible = (
+    visible = evidence_selector.with_dispute_facts(
         Ticket.objects.visible_to(user)
         .select_related("store", "customer", "order", "assignee", "team", "follow_up_of")
         .prefetch_related(
@@ -132,6 +141,9 @@ def load(user, number: int) -> Ticket:
             "order__lines",
             Prefetch("refunds", queryset=Refund.objects.order_by("created_at")),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),
+            Prefetch(
+                "attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("created_at", "pk")
+            ),
         )
     )
     try:
