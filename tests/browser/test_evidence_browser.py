@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 
 import pytest
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import log_in
@@ -52,8 +52,9 @@ def test_an_agent_uploads_a_photo_and_sees_its_thumbnail_and_the_checklist_move(
 
 
 def test_the_evidence_panel_fits_a_phone(page, agent, ticket):
-    from tickets.services.evidence import attach_evidence
     from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tickets.services.evidence import attach_evidence
 
     name = "a-very-long-file-name-from-a-phone-camera-IMG_20261203_094512_HDR_portrait_mode.png"
     attach_evidence(ticket=ticket, actor=agent, upload=SimpleUploadedFile(name, png()), kind="photo")
