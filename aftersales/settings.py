@@ -210,6 +210,10 @@ STORAGES = {
 MEDIA_ROOT = Path(env("AFTERSALES_MEDIA_ROOT", str(VAR_DIR / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Evidence uploads: the largest file accepted (counted while it streams in, whatever Content-Length
+# says) and the most pixels an image may decode to (a guard against decompression bombs).
+EVIDENCE_MAX_BYTES = env_int("AFTERSALES_EVIDENCE_MAX_BYTES", 25 * 1024 * 1024)
+EVIDENCE_MAX_IMAGE_PIXELS = env_int("AFTERSALES_EVIDENCE_MAX_PIXELS", 50_000_000)
 
 # --- Security (check --deploy is clean with the production switches, PostgreSQL and Redis) -----
 SECURE_CONTENT_TYPE_NOSNIFF = True

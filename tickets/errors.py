@@ -87,3 +87,45 @@ class LinkRefused(DomainError):
 
     code = "link_refused"
     default_message = _("This cannot be linked to the ticket.")
+class EvidenceMissing(DomainError):
+    code = "evidence_missing"
+    default_message = _("Choose a file to upload.")
+
+
+class EvidenceTypeRefused(DomainError):
+    """Only photos, videos and PDF files, told by their content, never by name or the browser's word."""
+
+    code = "evidence_type_refused"
+    default_message = _(
+        "This file is not a photo, a video or a PDF. Accepted: JPEG, PNG, WebP, GIF and HEIC photos; "
+        "MP4, MOV and WebM videos; PDF documents."
+    )
+
+
+class EvidenceTooLarge(DomainError):
+    code = "evidence_too_large"
+    http_status = 413
+    default_message = _("This file is too large.")
+
+
+class EvidenceUnreadable(DomainError):
+    code = "evidence_unreadable"
+    default_message = _("This image could not be read: it is damaged or incomplete.")
+
+
+class EvidenceImageTooLarge(DomainError):
+    """More pixels than the server decodes: a real photo never has that many (a decompression bomb)."""
+
+    code = "evidence_image_too_large"
+    default_message = _("This image has too many pixels to be opened safely.")
+
+
+class EvidenceDuplicate(DomainError):
+    code = "evidence_duplicate"
+    http_status = 409
+    default_message = _("This file is already attached to this ticket.")
+
+
+class EvidenceKindInvalid(DomainError):
+    code = "evidence_kind_invalid"
+    default_message = _("Choose what the file shows.")

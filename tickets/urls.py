@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import inbox, replies, returns, ticket, ticket_edit, ticket_merge, ticket_new
+from .views import evidence, inbox, replies, returns, ticket, ticket_edit, ticket_merge, ticket_new
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -39,4 +39,8 @@ urlpatterns = [
     path("tickets/<int:number>/split/", ticket_merge.split_message, name="ticket-split"),
     path("tickets/<int:number>/link/search/", ticket_merge.link_search, name="ticket-link-search"),
     path("tickets/<int:number>/link/", ticket_merge.link, name="ticket-link"),
+    path("tickets/<int:number>/evidence/", evidence.upload, name="ticket-evidence-upload"),
+    path("tickets/<int:number>/evidence/file/", evidence.download, name="ticket-evidence-file"),
+    path("tickets/<int:number>/evidence/thumbnail/", evidence.thumbnail, name="ticket-evidence-thumbnail"),
+    path("tickets/<int:number>/evidence/pack/", evidence.pack, name="ticket-evidence-pack"),
 ]

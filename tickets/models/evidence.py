@@ -22,6 +22,11 @@ def evidence_path(instance: "Attachment", filename: str) -> str:
     return f"evidence/{instance.store_id}/{instance.sha256[:2]}/{instance.sha256}"
 
 
+def thumbnail_path(instance: "Attachment", filename: str) -> str:
+    # Beside the file: our own re-encoded JPEG, the only bytes ever shown inline.
+    return f"evidence/{instance.store_id}/{instance.sha256[:2]}/{instance.sha256}-thumb.jpg"
+
+
 class Attachment(models.Model):
     ticket = models.ForeignKey("tickets.Ticket", on_delete=models.CASCADE, related_name="attachments")
     message = models.ForeignKey(
@@ -30,6 +35,7 @@ class Attachment(models.Model):
     store = models.ForeignKey("tickets.Store", on_delete=models.PROTECT, related_name="+")
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
     original_name = models.CharField(_("file name"), max_length=255)
+    thumbnail = models.FileField(_("thumbnail"), upload_to=thumbnail_path, max_length=255, blank=True)
     kind = models.CharField(_("kind"), max_length=24, choices=EvidenceKind.choices, default=EvidenceKind.OTHER)
     sha256 = models.CharField(max_length=64)
     content_type = models.CharField(_("content type"), max_length=100)
@@ -52,3 +58,12 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def media(self) -> str:
+        """image, video, pdf or file: how the page offers it (a thumbnail, a link)."""
+        if self.content_type.startswith("image/"):
+            return "image"
+        if self.content_type.startswith("video/"):
+            return "video"
+        return "pdf" if self.content_type == "application/pdf" else "file"

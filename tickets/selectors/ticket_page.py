@@ -11,10 +11,11 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ..errors import MoneyError, NotFound
-from ..models import AuditEvent, Message, Order, Refund, ReturnAuthorization, Ticket
+from ..models import Attachment, AuditEvent, EvidenceKind, Message, Order, Refund, ReturnAuthorization, Ticket
 from ..models.tickets import Priority, TicketType
 from ..money import Money
 from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
+from . import evidence as evidence_selector
 
 # Audit actions shown as grey lines in the thread; notes are already messages.
 TIMELINE_ACTIONS = (
@@ -34,6 +35,7 @@ TIMELINE_ACTIONS = (
     "ticket.split_from",
     "ticket.order_linked",
     "ticket.buyer_linked",
+    "evidence.attached",
 )
 STATUS_LABELS = {"ticket": TicketStatus, "returnauthorization": RmaStatus, "refund": RefundStatus}
 
@@ -45,6 +47,7 @@ class ThreadItem:
     event: AuditEvent | None = None
     text: str = ""
     note: str = ""
+    attachments: tuple[Attachment, ...] = ()  # the message's files, shown under it
 
 
 def _status(object_type: str, value: str | None) -> str:
@@ -114,6 +117,11 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
         return _("Refund of %(amount)s requested") % {"amount": _money(after)}
     if event.action == "refund.status_changed":
         return _("Refund: %(from)s → %(to)s") % change
+    if event.action == "evidence.attached":
+        return _("Evidence added: %(name)s (%(kind)s)") % {
+            "name": after.get("name", ""),
+            "kind": _label(EvidenceKind, after.get("kind")),
+        }
     return event.action
 
 
@@ -134,7 +142,8 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
     if unknown:
         for user in get_user_model().objects.filter(pk__in=unknown):
             names[user.pk] = user.get_full_name() or user.get_username()
-    items = [ThreadItem(m.created_at, message=m) for m in messages]
+    files = evidence_selector.by_message(ticket.attachments.all())
+    items = [ThreadItem(m.created_at, message=m, attachments=tuple(files.get(m.pk, ()))) for m in messages]
     items += [
         ThreadItem(e.created_at, event=e, text=describe(e, names), note=_(e.note) if e.note else "") for e in events
     ]
@@ -158,7 +167,7 @@ def buyer_history_columns(user) -> dict:
 
 def load(user, number: int) -> Ticket:
     """The ticket with everything its page shows, if the user may see it (else NotFound)."""
-    visible = (
+    visible = evidence_selector.with_dispute_facts(
         Ticket.objects.visible_to(user)
         .select_related("store", "customer", "order", "assignee", "team", "follow_up_of")
         .annotate(**buyer_history_columns(user))
@@ -167,6 +176,9 @@ def load(user, number: int) -> Ticket:
             "order__lines",
             Prefetch("refunds", queryset=Refund.objects.select_related("approved_by").order_by("created_at")),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),
+            Prefetch(
+                "attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("created_at", "pk")
+            ),
         )
     )
     try:

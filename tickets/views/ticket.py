@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..errors import DomainError, NotFound
+from ..models import EvidenceKind
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..permissions import access_ticket, can
+from ..selectors import evidence as evidence_selector
 from ..selectors import inbox, navigation, ticket_page
 from ..services import tickets as ticket_service
 from ..services.replies import needs_resolve_confirmation
@@ -82,6 +84,8 @@ def ticket_page_response(request, number: int, *, status: int = 200, **extra):
         follow_ups=follow_ups,
         sender_address=sender_address_of(ticket, [item.message for item in thread if item.message]),
         then_statuses=THEN_STATUSES,
+        evidence=evidence_selector.panel(ticket),
+        evidence_kinds=EvidenceKind.choices,
         **extra,
     )
     return render(request, "tickets/ticket.html", context, status=status)
