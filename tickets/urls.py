@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import inbox, replies, returns, ticket
+from .views import inbox, me, presence, replies, returns, ticket
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -30,4 +30,11 @@ urlpatterns = [
     path("tickets/<int:number>/returns/inspect/", returns.inspect, name="ticket-return-inspect"),
     path("tickets/<int:number>/macro/", replies.macro_preview, name="ticket-macro"),
     path("tickets/<int:number>/block-sender/", ticket.block_sender, name="ticket-block-sender"),
+    path("tickets/<int:number>/presence/", presence.presence, name="ticket-presence"),
+    path("me/settings/", me.my_settings, name="my-settings"),
+    path("me/language/", me.set_language, name="my-language"),
+    path("notifications/", me.notifications, name="notifications"),
+    path("notifications/bell/", me.notification_bell, name="notifications-bell"),
+    path("notifications/latest/", me.notification_dropdown, name="notifications-latest"),
+    path("notifications/open/", me.open_notification, name="notification-open"),
 ]
