@@ -60,7 +60,9 @@ def test_a_bulk_assignment_notifies_the_assignee_once_per_ticket(shopify_store, 
 
 
 def test_a_mention_in_a_note_notifies_only_members_of_the_store(ticket, agent, colleague, other_agent):
-    add_internal_note(ticket, f"@{colleague.username} and @{other_agent.username}, please check the zipper.", actor=agent)
+    add_internal_note(
+        ticket, f"@{colleague.username} and @{other_agent.username}, please check the zipper.", actor=agent
+    )
     assert list(Notification.objects.values_list("user__username", "kind")) == [("li.wei", "mentioned")]
     assert "please check the zipper" in Notification.objects.get().detail
 
@@ -105,7 +107,7 @@ def test_the_list_links_each_notification_to_its_ticket(client, ticket, agent, c
     assign(ticket, agent, actor=colleague)
     page = signed_in(client, agent).get(reverse("notifications-latest")).content.decode()
     row = Notification.objects.get()
-    assert f'{reverse("notification-open")}?id={row.pk}' in page
+    assert f"{reverse('notification-open')}?id={row.pk}" in page
     assert f"#{ticket.number}" in page and "Assigned to you" in page
 
 
@@ -159,7 +161,9 @@ def test_the_notifications_page_lists_the_latest_newest_first(client, ticket, ag
 # --- E-mail where the user chose it ------------------------------------------------------------------
 
 
-def test_a_chosen_kind_is_emailed_after_commit_and_only_once(ticket, agent, colleague, django_capture_on_commit_callbacks):
+def test_a_chosen_kind_is_emailed_after_commit_and_only_once(
+    ticket, agent, colleague, django_capture_on_commit_callbacks
+):
     profiles.update_settings(user=colleague, actor=colleague, email_kinds=["assigned"])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         assign(ticket, colleague, actor=agent)

@@ -99,7 +99,9 @@ def test_the_ticket_page_polls_presence_and_names_the_last_message_it_showed(cli
 
 
 def reply(client, ticket, seen: int, **extra):
-    return client.post(reverse("ticket-reply", args=[ticket.number]), {"body": "We sent it today.", "seen_message": seen, **extra})
+    return client.post(
+        reverse("ticket-reply", args=[ticket.number]), {"body": "We sent it today.", "seen_message": seen, **extra}
+    )
 
 
 def test_a_reply_is_held_when_a_colleague_replied_since_the_page_was_loaded(client, ticket, agent, colleague):

@@ -69,7 +69,9 @@ def test_saving_the_settings_page_applies_them_to_the_next_page(client, agent, t
 
 def test_a_bad_time_zone_is_refused_inline_and_changes_nothing(client, agent):
     choose(agent, time_zone="Europe/Berlin")
-    response = signed_in(client, agent).post(reverse("my-settings"), {"language": "zh-hans", "time_zone": "Mars/Olympus"})
+    response = signed_in(client, agent).post(
+        reverse("my-settings"), {"language": "zh-hans", "time_zone": "Mars/Olympus"}
+    )
     assert response.status_code == 422
     page = response.content.decode()
     assert 'id="time-zone-error"' in page and "Mars/Olympus" in page

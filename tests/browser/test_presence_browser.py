@@ -55,7 +55,9 @@ def test_a_second_agent_sees_the_first_and_is_asked_before_a_second_reply(browse
 
         other.locator("#reply-body").fill("We will check with the courier.")
         other.get_by_role("button", name="Send", exact=True).click()
-        expect(other.locator(".reply-warning")).to_contain_text("Li Wei replied to the buyer after you opened this ticket")
+        expect(other.locator(".reply-warning")).to_contain_text(
+            "Li Wei replied to the buyer after you opened this ticket"
+        )
         expect(other.locator("#reply-body")).to_have_value("We will check with the courier.")
         assert Message.objects.filter(ticket=ticket, direction=Direction.OUTBOUND).count() == 1
 
