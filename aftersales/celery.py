@@ -48,6 +48,12 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 60},
     },
+    # Notification e-mails are queued after each commit; this sends whatever a lost task left.
+    "email-notifications": {
+        "task": "tickets.email_notifications",
+        "schedule": 120.0,
+        "options": {"expires": 120},
+    },
     "expire-unshipped-returns": {
         "task": "tickets.expire_unshipped_returns",
         "schedule": crontab(minute=20, hour="*/6"),

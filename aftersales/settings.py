@@ -106,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The signed-in user's own language and time zone (after Locale- and AuthenticationMiddleware).
+    "tickets.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -343,6 +345,14 @@ AUTO_CLOSE_RESOLVED_AFTER_HOURS = env_int("AFTERSALES_AUTO_CLOSE_HOURS", 96)
 OUTBOX_POLL_SECONDS = env_int("AFTERSALES_OUTBOX_POLL_SECONDS", 60)
 # An open inbox asks for new and changed tickets this often (two indexed queries per ask).
 INBOX_POLL_SECONDS = env_int("AFTERSALES_INBOX_POLL_SECONDS", 15)
+# An open ticket page tells who else is on it this often; a typing agent pings at most every
+# PRESENCE_TYPING_SECONDS. Both kept in the cache (Redis, or files the processes share), never the database.
+PRESENCE_POLL_SECONDS = env_int("AFTERSALES_PRESENCE_POLL_SECONDS", 10)
+PRESENCE_TYPING_SECONDS = env_int("AFTERSALES_PRESENCE_TYPING_SECONDS", 3)
+# The bell in the top bar asks for its unread count this often.
+NOTIFICATION_POLL_SECONDS = env_int("AFTERSALES_NOTIFICATION_POLL_SECONDS", 60)
+# Where people open Aftersales, for the links in notification e-mails (e.g. https://desk.example.com).
+SITE_URL = env("AFTERSALES_SITE_URL", "http://127.0.0.1:8000" if LOCAL_HTTP else "").rstrip("/")
 # The sandbox marketplace (``manage.py sandbox``, started by ``make run``): where it listens, and
 # how much faster than real time its scenario runs (its limits, and our quotas for it, scale along).
 SANDBOX_HOST = env("AFTERSALES_SANDBOX_HOST", "127.0.0.1")

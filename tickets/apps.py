@@ -10,5 +10,7 @@ class TicketsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers that revoke API tokens on a password change, before any request
-        # (or `manage.py changepassword`) needs them.
+        # (or `manage.py changepassword`) needs them, and the one that copies a user's language and
+        # time zone into the session at sign-in.
+        from . import middleware  # noqa: F401
         from .api import auth  # noqa: F401

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import rma, sla, tickets
+from .services import notifications, rma, sla, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
@@ -18,3 +18,9 @@ def expire_unshipped_returns() -> int:
 @shared_task(name="tickets.sweep_sla", acks_late=True)
 def sweep_sla() -> dict:
     return sla.sweep_sla()
+
+
+@shared_task(name="tickets.email_notifications", acks_late=True)
+def email_notifications(ids: list[int] | None = None) -> int:
+    """E-mail the notifications ``ids`` whose users chose e-mail (all pending ones from beat)."""
+    return notifications.send_emails(ids)

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import evidence, inbox, replies, returns, ticket, ticket_edit, ticket_merge, ticket_new
+from .views import evidence, inbox, me, presence, replies, returns, ticket, ticket_edit, ticket_merge, ticket_new
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -43,4 +43,11 @@ urlpatterns = [
     path("tickets/<int:number>/evidence/file/", evidence.download, name="ticket-evidence-file"),
     path("tickets/<int:number>/evidence/thumbnail/", evidence.thumbnail, name="ticket-evidence-thumbnail"),
     path("tickets/<int:number>/evidence/pack/", evidence.pack, name="ticket-evidence-pack"),
+    path("tickets/<int:number>/presence/", presence.presence, name="ticket-presence"),
+    path("me/settings/", me.my_settings, name="my-settings"),
+    path("me/language/", me.set_language, name="my-language"),
+    path("notifications/", me.notifications, name="notifications"),
+    path("notifications/bell/", me.notification_bell, name="notifications-bell"),
+    path("notifications/latest/", me.notification_dropdown, name="notifications-latest"),
+    path("notifications/open/", me.open_notification, name="notification-open"),
 ]

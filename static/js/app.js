@@ -139,6 +139,11 @@
     if (el.matches("[data-autosubmit]") || el.closest("[data-autosubmit-form]")) el.form.submit();
   });
 
+  // Presence: typing in the reply box tells the ticket page's presence marker (it throttles the ping).
+  document.addEventListener("input", function (event) {
+    if (event.target && event.target.id === "reply-body") document.body.dispatchEvent(new CustomEvent("reply-typing"));
+  });
+
   document.body.addEventListener("toast", function (event) { toast(event.detail.value); });
   document.addEventListener("DOMContentLoaded", function () {
     if (window.htmx) {

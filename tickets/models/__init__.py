@@ -9,6 +9,7 @@ from .messages import Direction, Message, SendStatus
 from .notifications import Notification, NotificationKind
 from .orders import Fulfilment, Order, OrderLine, TrackingStatus
 from .outbox import OutboxAction, OutboxKind, OutboxStatus
+from .profiles import UserProfile
 from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
 from .rma import QcResult, ReturnAuthorization, RmaLine
 from .rules import Rule, RuleEvent, RuleRun
@@ -65,4 +66,5 @@ __all__ = [
     "TicketReason",
     "TicketType",
     "TrackingStatus",
+    "UserProfile",
 ]

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_noop
 from ..errors import DomainError
 from ..locks import lock, lock_if_free, lock_ticket_thread
 from ..models import AuditEvent, Customer, Direction, Message, Order, Store, Ticket
+from ..models.notifications import NotificationKind
 from ..models.tickets import Channel, Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
 from ..sanitize import clean_html, preview
 from ..states import TICKET, ActorKind, TicketStatus
-from . import audit, sequences, sla
+from . import audit, notifications, sequences, sla
 from .transitions import transition
 
 CHANGE = "tickets.change_ticket"
@@ -188,6 +189,14 @@ def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) ->
                 "assignee_name": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
             },
         )
+        if assignee is not None:  # not when assigning oneself (notify leaves the actor out)
+            notifications.notify(
+                [assignee],
+                NotificationKind.ASSIGNED,
+                ticket=locked,
+                detail=(actor.get_full_name() or actor.get_username()) if actor else "",
+                actor=actor,
+            )
     ticket.assignee = assignee
     ticket.last_activity_at = locked.last_activity_at
     return ticket
@@ -212,6 +221,7 @@ def add_internal_note(ticket: Ticket, body: str, *, actor) -> Message:
         )
         Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=now)
         audit.record(actor=actor, action="ticket.note_added", obj=ticket, after={"message": message.pk})
+        notifications.notify_mentions(message, actor=actor)
     return message
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django import template
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -55,16 +56,34 @@ def platform_badge(store):
 
 @register.filter
 def ago(moment, now=None) -> str:
-    """How long ago, short and in one style everywhere: "just now", "12 min", "5 h", "3 d"."""
+    """How long ago (or how soon), short and in one style everywhere: "just now", "12 min ago",
+    "5 h ago", "3 d ago"; "in 12 min" for a time still to come."""
     if not moment:
         return ""
     seconds = ((now or timezone.now()) - moment).total_seconds()
-    if seconds < 60:
+    if abs(seconds) < 60:
         return gettext("just now")
+    future, seconds = seconds < 0, abs(seconds)
     minutes = int(seconds // 60)
+    hours, days = minutes // 60, minutes // (60 * 24)
     if minutes < 60:
-        return gettext("%(m)s min ago") % {"m": minutes}
-    hours = minutes // 60
+        return (gettext("in %(m)s min") if future else gettext("%(m)s min ago")) % {"m": minutes}
     if hours < 24:
-        return gettext("%(h)s h ago") % {"h": hours}
-    return gettext("%(d)s d ago") % {"d": hours // 24}
+        return (gettext("in %(h)s h") if future else gettext("%(h)s h ago")) % {"h": hours}
+    return (gettext("in %(d)s d") if future else gettext("%(d)s d ago")) % {"d": days}
+
+
+@register.simple_tag
+def when(moment, now=None) -> str:
+    """``{% when row.created_at now %}``: the relative time of ``ago`` in a <time> element whose
+    title is the absolute time in the user's time zone (shown on hover). The one way list pages
+    show a time."""
+    if not moment:
+        return ""
+    local = timezone.localtime(moment)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(),
+        formats.date_format(local, "DATETIME_FORMAT"),
+        ago(moment, now),
+    )

@@ -14,6 +14,7 @@ from ..models import Direction, Macro, Message
 from ..models.messages import SendStatus
 from ..permissions import can
 from ..services import macros as macro_service
+from ..services import presence as presence_service
 from ..services import replies as reply_service
 from ..services.tickets import CHANGE
 from ..validators import small_int
@@ -45,12 +46,19 @@ def reply(request, number: int):
     macro_id = small_int(request.POST.get("macro", ""))
     macro = _usable_macros(request, ticket).filter(pk=macro_id).first() if macro_id else None
     then = request.POST.get("then_status", "")
+    if request.POST.get("confirm_second") != "1" and can(request.user, CHANGE):
+        # A colleague answered since this page was loaded, or is typing: ask before a second reply.
+        seen = small_int(request.POST.get("seen_message", ""))
+        warning = presence_service.reply_warning(ticket, request.user, seen_message_id=seen)
+        if warning:
+            return ticket_page_response(request, number, reply_text=text, reply_warning=warning, status=409)
     try:
         message = reply_service.send_reply(ticket, text, actor=request.user, then_status=then, macro=macro)
     except DomainError as exc:
         if exc.http_status == 403:
             raise PermissionDenied(exc.message) from exc
         return ticket_page_response(request, number, reply_text=text, reply_error=exc.message, status=422)
+    presence_service.seen(ticket, request.user, replied=True)
     if message.send_status == SendStatus.QUEUED:
         messages.success(request, _("Reply queued: it goes out in a moment."))
     else:
