@@ -12,6 +12,7 @@ from .outbox import OutboxAction, OutboxKind, OutboxStatus
 from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
 from .rma import QcResult, ReturnAuthorization, RmaLine
 from .rules import Rule, RuleEvent, RuleRun
+from .saved_views import SavedView
 from .sequences import Sequence
 from .sla import SlaPolicy
 from .stores import Mailbox, MailboxKind, Platform, Store, StoreMembership, Team
@@ -54,6 +55,7 @@ __all__ = [
     "Rule",
     "RuleEvent",
     "RuleRun",
+    "SavedView",
     "SendStatus",
     "Sequence",
     "SlaPolicy",
