@@ -72,3 +72,19 @@ def test_an_agent_switches_store_and_the_inbox_remembers_it(page, shopify_store,
     page.goto("/inbox/")
     page.wait_for_url(re.compile(rf"store={amazon_de.pk}"))
     expect(page.locator("tr.ticket-row")).to_have_count(1)
+
+
+def test_the_owner_renames_the_open_view_in_place(page, agent, shopify_store):
+    from tickets.services.saved_views import save_view
+
+    view = save_view(actor=agent, name="Old name", query="view=all&priority=high")
+    log_in(page, agent.username, factories.PASSWORD)
+    page.goto(f"/inbox/?{view.query}&saved={view.pk}")
+    expect(page.locator("#list-title")).to_have_text("Old name")
+    page.get_by_text("Edit “Old name”").click()
+    page.get_by_label("New name").fill("New name")
+    page.get_by_role("button", name="Rename").click()
+    expect(page.locator("#saved-views").get_by_role("link", name="New name")).to_be_visible()
+    expect(page.locator("#list-title")).to_have_text("New name")
+    expect(page.locator(".toast", has_text="renamed")).to_be_visible()
+    assert SavedView.objects.get(pk=view.pk).name == "New name"
