@@ -108,6 +108,8 @@ def store_b_objects() -> dict[type[models.Model], models.Model]:
             refunded_at=timezone.now(),
         ),
         m.BlockedSender.objects.create(store=store, address=f"{MARKER.lower()}@spam.example", blocked_by=member),
+        # A private saved view belongs to its owner, not a store: nobody else lists or edits it.
+        m.SavedView.objects.create(owner=member, name=f"{MARKER} view", query=f"view=all&q={MARKER}"),
     ]
     return {type(obj): obj for obj in objects}
 

@@ -45,7 +45,10 @@ def _role(*parts: list[str]) -> list[str]:
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     AGENT: _role(_VIEW_DOMAIN, _WORK_TICKETS),
     SUPERVISOR: _role(
-        _VIEW_DOMAIN, _WORK_TICKETS, _OWN_AUTOMATION, ["tickets.approve_refund", "tickets.change_refund"]
+        _VIEW_DOMAIN,
+        _WORK_TICKETS,
+        _OWN_AUTOMATION,
+        ["tickets.approve_refund", "tickets.change_refund", "tickets.share_savedview"],
     ),
     # Finance reads tickets, orders and refunds for its reports; it changes nothing.
     FINANCE: _role(_VIEW_DOMAIN, ["tickets.view_auditevent"]),
@@ -59,6 +62,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             "tickets.delete_storemembership",
             "tickets.view_storemembership",
             "tickets.view_auditevent",
+            "tickets.share_savedview",
             "tickets.view_outboxaction",
             "integrations.view_rawpayload",
             "integrations.view_workerheartbeat",

@@ -4,7 +4,20 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 from django.views.generic import RedirectView
 
-from .views import evidence, inbox, me, presence, replies, returns, ticket, ticket_edit, ticket_merge, ticket_new
+from .views import (
+    evidence,
+    inbox,
+    me,
+    presence,
+    replies,
+    returns,
+    saved_views,
+    store_switch,
+    ticket,
+    ticket_edit,
+    ticket_merge,
+    ticket_new,
+)
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="inbox", permanent=False)),
@@ -17,6 +30,12 @@ urlpatterns = [
     path("inbox/", inbox.inbox_page, name="inbox"),
     path("inbox/bulk/", inbox.bulk_action, name="inbox-bulk"),
     path("inbox/changes/", inbox.inbox_changes, name="inbox-changes"),
+    path("inbox/views/", saved_views.pane, name="inbox-views"),
+    path("inbox/views/save/", saved_views.save, name="inbox-view-save"),
+    path("inbox/views/rename/", saved_views.rename, name="inbox-view-rename"),
+    path("inbox/views/share/", saved_views.share, name="inbox-view-share"),
+    path("inbox/views/delete/", saved_views.delete, name="inbox-view-delete"),
+    path("inbox/stores/", store_switch.menu, name="inbox-stores"),
     path("tickets/<int:number>/", ticket.ticket_detail, name="ticket"),
     path("tickets/<int:number>/status/", ticket.change_status, name="ticket-status"),
     path("tickets/<int:number>/assign/", ticket.assign, name="ticket-assign"),

@@ -13,6 +13,7 @@ from .profiles import UserProfile
 from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
 from .rma import QcResult, ReturnAuthorization, RmaLine
 from .rules import Rule, RuleEvent, RuleRun
+from .saved_views import SavedView
 from .sequences import Sequence
 from .sla import SlaPolicy
 from .stores import Mailbox, MailboxKind, Platform, Store, StoreMembership, Team
@@ -55,6 +56,7 @@ __all__ = [
     "Rule",
     "RuleEvent",
     "RuleRun",
+    "SavedView",
     "SendStatus",
     "Sequence",
     "SlaPolicy",

@@ -11,19 +11,22 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..api.filters import TicketFilter
 from ..errors import DomainError
-from ..models import Store, Ticket
+from ..models import Ticket
 from ..permissions import can
 from ..selectors import inbox, navigation
 from ..services import bulk
 from ..services.tickets import CHANGE
 from ..validators import small_int
+from . import saved_views, store_switch
 
 
 @login_required
 @require_GET
 def inbox_page(request):
+    if (to_remembered_store := store_switch.follow(request)) is not None:
+        return to_remembered_store
     view, ticket_filter, tickets_qs, query = _listing(request)
-    sort = _remembered_sort(request, view.key)
+    sort = _remembered_sort(request, saved_views.sort_memory_key(request, view.key))
     rows, next_cursor = inbox.page(tickets_qs, after=request.GET.get("after"), sort=sort)
     params = _params(request)
     params["sort"] = sort.name  # "Load more" continues this order, whatever another tab remembers
@@ -38,7 +41,7 @@ def inbox_page(request):
         "filter": ticket_filter,
         "filtered": filtered,
         "query": query,
-        "stores": Store.objects.visible_to(request.user),
+        "stores": store_switch.visible_stores(request),
         "now": timezone.now(),
         "sort": sort.name,
         "sort_choices": inbox.SORT_CHOICES,
@@ -48,6 +51,7 @@ def inbox_page(request):
     if request.headers.get("HX-Request"):
         return render(request, "components/inbox_rows.html", context)
     context["views"] = inbox.view_counts(request.user)
+    context["switcher"] = store_switch.switcher(request)
     context["poll"] = inbox.changes_position(Ticket.objects.visible_to(request.user))
     if context["can_work"]:
         context["bulk"] = inbox.bulk_choices(request.user)
