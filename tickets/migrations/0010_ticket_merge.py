@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tickets', '0007_store_return_address_qc_notice'),
+        ('tickets', '0009_user_profile'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

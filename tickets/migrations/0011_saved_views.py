@@ -31,7 +31,7 @@ def revoke_sharing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tickets", "0007_store_return_address_qc_notice"),
+        ("tickets", "0010_ticket_merge"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
