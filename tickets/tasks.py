@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import rma, sla, tickets
+from .services import rma, search_index, sla, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
@@ -18,3 +18,13 @@ def expire_unshipped_returns() -> int:
 @shared_task(name="tickets.sweep_sla", acks_late=True)
 def sweep_sla() -> dict:
     return sla.sweep_sla()
+
+
+@shared_task(name="tickets.reindex_search", acks_late=True)
+def reindex_search() -> int:
+    return search_index.reindex_stale(recent_only=True)
+
+
+@shared_task(name="tickets.reindex_search_all", acks_late=True)
+def reindex_search_all() -> int:
+    return search_index.reindex_stale(recent_only=False, budget_seconds=240)

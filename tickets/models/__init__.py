@@ -12,6 +12,7 @@ from .outbox import OutboxAction, OutboxKind, OutboxStatus
 from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
 from .rma import QcResult, ReturnAuthorization, RmaLine
 from .rules import Rule, RuleEvent, RuleRun
+from .search import TicketSearch
 from .sequences import Sequence
 from .sla import SlaPolicy
 from .stores import Mailbox, MailboxKind, Platform, Store, StoreMembership, Team
@@ -62,6 +63,7 @@ __all__ = [
     "Tag",
     "Team",
     "Ticket",
+    "TicketSearch",
     "TicketReason",
     "TicketType",
     "TrackingStatus",
