@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -69,6 +70,7 @@ TICKET_NUMBER = re.compile(r"#?([0-9]{1,9})")
 ORDER_NUMBER = re.compile(r"#?[0-9A-Za-z][0-9A-Za-z\-]{2,62}")
 RMA_NUMBER = re.compile(r"RMA-[0-9]{1,12}", re.IGNORECASE)
 TRACKING = re.compile(r"[0-9A-Za-z\-]{8,64}")
+IDENTIFIER_DIGITS = re.compile(r"#?[0-9][0-9\-]*")
 
 
 def config_for(language: str) -> str:
@@ -119,7 +121,8 @@ def search(queryset: QuerySet, text: str, *, user) -> QuerySet:
     parts = _exact_parts(query.text, user)
     fallback = Q()
     if connection.vendor == "postgresql":
-        parts.append(_document_part(query))
+        if not identifier_only(query.text):
+            parts.append(_document_part(query))
     else:  # no search document: the plain text of the row, as typed
         fallback = (
             Q(subject__icontains=query.text)
@@ -130,6 +133,17 @@ def search(queryset: QuerySet, text: str, *, user) -> QuerySet:
     # Compiled by Django or built from constants; every value of the query is a parameter.
     found = Q(pk__in=RawSQL(sql, params)) if sql else Q(pk__in=[])  # noqa: S611
     return queryset.filter(found | fallback) if fallback else queryset.filter(found)
+
+
+def identifier_only(text: str) -> bool:
+    """Whether the query can only be an identifier (no word search then): an email address, a
+    number (with hyphens, as Amazon's and eBay's order numbers have), an RMA or a tracking number."""
+    return bool(
+        EMAIL.fullmatch(text)
+        or IDENTIFIER_DIGITS.fullmatch(text)
+        or RMA_NUMBER.fullmatch(text)
+        or (TRACKING.fullmatch(text) and sum(ch.isdigit() for ch in text) >= 6)
+    )
 
 
 def _union(parts: list[tuple[str, list]]) -> tuple[str, list]:
@@ -174,25 +188,42 @@ def _exact_parts(text: str, user) -> list[tuple[str, list]]:
     return parts
 
 
-def tsquery_sql(query: ParsedQuery) -> tuple[str, list]:
-    """A tsquery expression: every word (as typed or stemmed in some language) and every CJK pair."""
-    terms, params = [], []
+@lru_cache(maxsize=4096)
+def word_lexemes(word: str) -> tuple[str, ...]:
+    """The distinct lexemes of a word as typed ('simple') and as each stemmer has it, asked of
+    PostgreSQL (so they are exactly what the documents hold) and remembered in the process.
+
+    Given to the search as one constant tsquery, so the planner reads its statistics for each
+    lexeme: with two dozen ORed copies of one stem it would overestimate and scan the inbox."""
+    forms = " || ".join(f"to_tsvector('{config}'::regconfig, %s)" for config in QUERY_CONFIGS)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT tsvector_to_array({forms})", [word] * len(QUERY_CONFIGS))  # noqa: S608 - constants
+        (lexemes,) = cursor.fetchone()
+    return tuple(sorted(lexemes))
+
+
+def _quoted(lexeme: str) -> str:
+    return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def tsquery_text(query: ParsedQuery) -> str:
+    """The tsquery: every word (any of its forms) and every CJK pair; empty when nothing is left."""
+    terms = []
     for word in query.words:
-        forms = " || ".join(f"plainto_tsquery('{config}'::regconfig, %s)" for config in QUERY_CONFIGS)
-        terms.append(f"({forms})")
-        params.extend([word] * len(QUERY_CONFIGS))
-    lexemes = [f"'{pair}'" for pair in query.pairs]
-    if not query.pairs:  # a lone character: any pair starting with it
-        lexemes += [f"'{char}':*" for char in query.singles]
-    if lexemes:  # CJK characters only (CJK_RUN), so no quote or operator can be in them
-        terms.append("%s::tsquery")
-        params.append(" & ".join(lexemes))
-    return " && ".join(terms), params
+        lexemes = word_lexemes(word.lower())
+        if lexemes:
+            terms.append("(" + " | ".join(_quoted(lexeme) for lexeme in lexemes) + ")")
+    terms += [_quoted(pair) for pair in query.pairs]
+    if not query.pairs:  # a lone character: any pair that starts with it
+        terms += [_quoted(char) + ":*" for char in query.singles]
+    return " & ".join(terms)
 
 
-def _document_part(query: ParsedQuery) -> tuple[str, list]:
+def _document_part(query: ParsedQuery) -> tuple[str, list] | tuple[()]:
     from ..models import TicketSearch
 
-    expression, params = tsquery_sql(query)
+    text = tsquery_text(query)
+    if not text:
+        return ()
     table = TicketSearch._meta.db_table
-    return f"SELECT ticket_id FROM {table} WHERE document @@ ({expression})", params  # noqa: S608 - constants
+    return f"SELECT ticket_id FROM {table} WHERE document @@ %s::tsquery", [text]  # noqa: S608 - constants
