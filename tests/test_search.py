@@ -490,3 +490,9 @@ def test_filters_stay_in_the_load_more_link(client, agent, shopify_store):
     client.force_login(agent)
     page = client.get("/inbox/", {"view": "all", "tier": "vip", "created_from": "2020-01-01"}).content.decode()
     assert "tier=vip&amp;created_from=2020-01-01" in page and "after=" in page
+
+
+def test_empty_controls_of_the_filter_form_are_no_filter(agent, shopify_store):
+    ticket = factories.TicketFactory(store=shopify_store, customer__tier=CustomerTier.VIP)
+    factories.TicketFactory(store=shopify_store)
+    assert filtered(agent, store="", status="", team="", created_from="", tier="vip") == {ticket.number}

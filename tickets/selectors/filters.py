@@ -340,6 +340,19 @@ class TicketFilter(df.FilterSet):
             "updated_to",
         ]
 
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        # A form sends every control, the unset ones empty ("store=&status="): those are no filter,
+        # where a multiple-choice field would refuse "" as a value.
+        if data is not None and hasattr(data, "getlist"):
+            data = data.copy()
+            for name in list(data):
+                values = [value for value in data.getlist(name) if value != ""]
+                if values:
+                    data.setlist(name, values)
+                else:
+                    del data[name]
+        super().__init__(data, *args, **kwargs)
+
     def search_text(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         user = getattr(getattr(self, "request", None), "user", None)
         return search.search(queryset, value, user=user) if value else queryset
