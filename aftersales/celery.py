@@ -54,6 +54,18 @@ app.conf.beat_schedule = {
         "schedule": 120.0,
         "options": {"expires": 120},
     },
+    # Search documents older than their ticket's last activity: a lost refresh, a path that
+    # does not refresh. Every minute for recent tickets, hourly (in a bounded run) for all.
+    "reindex-search": {
+        "task": "tickets.reindex_search",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "reindex-search-all": {
+        "task": "tickets.reindex_search_all",
+        "schedule": crontab(minute=35),
+        "options": {"expires": 3600},
+    },
     "expire-unshipped-returns": {
         "task": "tickets.expire_unshipped_returns",
         "schedule": crontab(minute=20, hour="*/6"),

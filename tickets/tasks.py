@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import notifications, rma, sla, tickets
+from .services import notifications, rma, search_index, sla, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
@@ -24,3 +24,11 @@ def sweep_sla() -> dict:
 def email_notifications(ids: list[int] | None = None) -> int:
     """E-mail the notifications ``ids`` whose users chose e-mail (all pending ones from beat)."""
     return notifications.send_emails(ids)
+@shared_task(name="tickets.reindex_search", acks_late=True)
+def reindex_search() -> int:
+    return search_index.reindex_stale(recent_only=True)
+
+
+@shared_task(name="tickets.reindex_search_all", acks_late=True)
+def reindex_search_all() -> int:
+    return search_index.reindex_stale(recent_only=False, budget_seconds=240)

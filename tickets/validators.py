@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -39,3 +40,26 @@ def small_int(text: object, *, digits: int = 9) -> int | None:
     if isinstance(text, str) and 0 < len(text) <= digits and text.isascii() and text.isdecimal():
         return int(text)
     return None
+
+
+# Ids are BigAutoField: nothing above this reaches the database, where it would overflow.
+MAX_ID = 2**63 - 1
+_INTEGER_RE = re.compile(r"-?[0-9]+")
+# int() refuses a string of more than 4,300 digits with a ValueError (a 500); no range of ours needs
+# more than MAX_ID's 19, so a longer number is out of range without ever reaching int().
+MAX_DIGITS = len(str(MAX_ID))
+
+
+def parse_integer(value: str) -> int | None:
+    """The whole number a query value spells (leading zeros allowed), or None if it spells none.
+
+    A number of more than MAX_DIGITS significant digits comes back as ±10**MAX_DIGITS, outside
+    every range a Param may have, instead of reaching int() (which refuses 4,300+ digits).
+    """
+    if not _INTEGER_RE.fullmatch(value):
+        return None
+    sign, digits = (-1, value[1:]) if value.startswith("-") else (1, value)
+    digits = digits.lstrip("0") or "0"
+    if len(digits) > MAX_DIGITS:
+        return sign * 10**MAX_DIGITS
+    return sign * int(digits)

@@ -136,6 +136,7 @@
 
   document.addEventListener("change", function (event) {
     const el = event.target;
+    if (el.closest("[data-submit-manually]")) return;  // a group of filters with its own Apply button
     if (el.matches("[data-autosubmit]") || el.closest("[data-autosubmit-form]")) el.form.submit();
   });
 

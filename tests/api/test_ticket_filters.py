@@ -6,8 +6,8 @@ import pytest
 from django.test import RequestFactory
 
 from tests import factories
-from tickets.api.filters import TicketFilter
 from tickets.models import StoreMembership, Tag, Ticket
+from tickets.selectors.filters import TicketFilter
 
 
 def numbers(client, query: str) -> set[int]:

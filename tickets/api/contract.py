@@ -20,15 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter
 
-# Ids are BigAutoField: nothing above this reaches the database, where it would overflow.
-MAX_ID = 2**63 - 1
+from ..validators import MAX_ID, parse_integer
+
 # Strings of the query: PostgreSQL refuses NUL in text, so the schema (and this check) do too.
 TEXT_PATTERN = r"^[^\u0000]*$"
 TEXT = {"type": "string", "pattern": TEXT_PATTERN}
-INTEGER_RE = re.compile(r"-?[0-9]+")
-# int() refuses a string of more than 4,300 digits with a ValueError (a 500); no range of ours needs
-# more than MAX_ID's 19, so a longer number is out of range without ever reaching int().
-MAX_DIGITS = len(str(MAX_ID))
 # The JSON Schema keywords a Param may use: each is checked below, so none is only decoration.
 CHECKED_KEYWORDS = {"type", "enum", "minimum", "maximum", "minLength", "maxLength", "pattern", "description"}
 
@@ -121,21 +117,6 @@ class QueryContract:
 
 
 NO_QUERY = QueryContract()
-
-
-def parse_integer(value: str) -> int | None:
-    """The whole number a query value spells (leading zeros allowed), or None if it spells none.
-
-    A number of more than MAX_DIGITS significant digits comes back as ±10**MAX_DIGITS, outside
-    every range a Param may have, instead of reaching int() (which refuses 4,300+ digits).
-    """
-    if not INTEGER_RE.fullmatch(value):
-        return None
-    sign, digits = (-1, value[1:]) if value.startswith("-") else (1, value)
-    digits = digits.lstrip("0") or "0"
-    if len(digits) > MAX_DIGITS:
-        return sign * 10**MAX_DIGITS
-    return sign * int(digits)
 
 
 def pagination_contract(max_page_size: int) -> QueryContract:

@@ -17,9 +17,9 @@ from rest_framework.serializers import BaseSerializer
 from rest_framework.views import APIView
 
 from ..models import Direction, Message, Order, OrderLine, Refund, Store, Ticket
+from ..selectors.filters import OrderFilter, RefundFilter, TicketFilter
 from .auth import TokenAuthentication, issue_token, revoke_token
 from .contract import NO_QUERY, QueryContract, filter_contract
-from .filters import OrderFilter, RefundFilter, TicketFilter
 from .pagination import OrderCursor, RefundCursor, StoreCursor, TicketCursor
 from .serializers import (
     OrderSerializer,

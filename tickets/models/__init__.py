@@ -14,6 +14,7 @@ from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
 from .rma import QcResult, ReturnAuthorization, RmaLine
 from .rules import Rule, RuleEvent, RuleRun
 from .saved_views import SavedView
+from .search import TicketSearch
 from .sequences import Sequence
 from .sla import SlaPolicy
 from .stores import Mailbox, MailboxKind, Platform, Store, StoreMembership, Team
@@ -65,6 +66,7 @@ __all__ = [
     "Tag",
     "Team",
     "Ticket",
+    "TicketSearch",
     "TicketReason",
     "TicketType",
     "TrackingStatus",

@@ -150,6 +150,8 @@ class Ticket(models.Model):
             models.Index(fields=["store", "status", "-last_activity_at", "-id"], name="ticket_inbox_store"),
             models.Index(fields=["assignee", "status", "-last_activity_at", "-id"], name="ticket_inbox_assignee"),
             models.Index(fields=["type", "status", "-last_activity_at"], name="ticket_inbox_type"),
+            # Sorted by creation, and the created-from/to filters (a range of it).
+            models.Index(fields=["-created_at", "-id"], name="ticket_inbox_created"),
             models.Index(fields=["status", "resolution_due_at"], name="ticket_sla_due"),
             # Sorted by SLA: nearest due first, paused ones (NULL) last, as ASC sorts them.
             models.Index(fields=["sla_due_at", "id"], name="ticket_inbox_sla"),

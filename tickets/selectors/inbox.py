@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -86,24 +85,6 @@ def view_counts(user) -> list[ViewCount]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         counts = cursor.fetchone()
     return [ViewCount(view, count) for view, count in zip(views, counts, strict=True)]
-
-
-def search(queryset: QuerySet, text: str) -> QuerySet:
-    """Order number, ticket number, tracking number, buyer or subject words."""
-    text = text.replace("\x00", "").strip()[:200]
-    if not text:
-        return queryset
-    condition = (
-        Q(subject__icontains=text)
-        | Q(customer__name__icontains=text)
-        | Q(customer__email__iexact=text)
-        | Q(order__number__iexact=text)
-        | Q(order__tracking_number__iexact=text)
-    )
-    digits = text.lstrip("#")
-    if re.fullmatch(r"[0-9]{1,9}", digits):
-        condition |= Q(number=int(digits)) | Q(order__number__iexact=f"#{digits}")
-    return queryset.filter(condition)
 
 
 SORT_CHOICES = [

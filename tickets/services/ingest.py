@@ -25,7 +25,7 @@ from ..models.disputes import DisputeKind, DisputeStatus
 from ..models.tickets import PRIORITY_RANK, Channel, Priority, TicketReason, TicketType
 from ..records import DisputeRecord, IngestResult, MessageRecord, OrderRecord, Record, RefundRecord, ReturnRecord
 from ..states import RMA, ActorKind, RmaStatus, TicketStatus
-from . import audit, sequences, sla
+from . import audit, search_index, sequences, sla
 from .ingest_messages import blocked_senders, bulk_eligible, receive_platform_message, receive_platform_messages
 from .ingest_orders import customer_for, record_platform_refund, upsert_order, upsert_orders, upsert_platform_refunds
 from .rma import transition_rma
@@ -93,7 +93,10 @@ def ingest_records(store: Store, records: Sequence[Record]) -> list[IngestResult
         except DomainError as error:
             logger.warning("%s %s refused: %s", type(record).__name__, getattr(record, "external_id", ""), error)
             results[i] = IngestResult(_kind(record), getattr(record, "external_id", ""), notes=(f"refused: {error}",))
-    return [r for r in results if r is not None]
+    done = [r for r in results if r is not None]
+    # One rebuild for the page's tickets, once the sync loop commits the page.
+    search_index.refresh_on_commit(r.ticket_id for r in done if r.ticket_id and (r.created or r.updated))
+    return done
 
 
 def _bulk_message(record: Record) -> bool:

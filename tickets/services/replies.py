@@ -24,7 +24,7 @@ from ..models.tickets import Channel
 from ..permissions import ensure_member, require
 from ..sanitize import clean_html, plain_text, text_to_html, truncate
 from ..states import TicketStatus
-from . import audit, outbox, sla
+from . import audit, outbox, search_index, sla
 from .macros import refuse_placeholders
 from .tickets import CHANGE, change_status
 
@@ -109,6 +109,7 @@ def send_reply(
                 payload={"message_id": message.pk},
                 idempotency_key=reply_action_key(message),
             )
+        search_index.refresh_on_commit([locked.pk])
         target = then_status or (TicketStatus.OPEN if locked.status == TicketStatus.NEW else "")
         if target and target != locked.status:
             change_status(locked, target, actor=actor)

@@ -14,7 +14,7 @@ from ..locks import lock_if_free
 from ..models import OrderLine, QcResult, ReturnAuthorization, RmaLine, Ticket
 from ..permissions import ensure_member, require
 from ..states import RMA, ActorKind, RmaStatus, TicketStatus
-from . import audit, sequences
+from . import audit, search_index, sequences
 from .transitions import transition
 
 CHANGE = "tickets.change_returnauthorization"
@@ -146,6 +146,7 @@ def create_rma(
             after={"status": rma.status, "number": rma.number, "lines": {str(k): v for k, v in wanted.items()}},
         )
         transition_rma(rma, RmaStatus.AUTHORIZED, actor=actor)
+        search_index.refresh_on_commit([ticket.pk])
     return rma
 
 

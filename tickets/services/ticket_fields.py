@@ -13,7 +13,7 @@ from ..locks import lock
 from ..models import Tag, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
-from . import audit, sla
+from . import audit, search_index, sla
 from .tickets import CHANGE
 
 MAX_TAGS = 20
@@ -82,6 +82,7 @@ def add_tags(ticket: Ticket, names: list[str], *, actor) -> list[str]:
         locked.tags.add(*Tag.objects.filter(name__in=new))
         Ticket.objects.filter(pk=locked.pk).update(last_activity_at=timezone.now())
         audit.record(actor=actor, action="ticket.tagged", obj=locked, after={"added": new})
+        search_index.refresh_on_commit([locked.pk])
     return new
 
 
@@ -95,4 +96,5 @@ def remove_tags(ticket: Ticket, names: list[str], *, actor) -> list[str]:
         locked.tags.remove(*Tag.objects.filter(name__in=gone))
         Ticket.objects.filter(pk=locked.pk).update(last_activity_at=timezone.now())
         audit.record(actor=actor, action="ticket.untagged", obj=locked, after={"removed": gone})
+        search_index.refresh_on_commit([locked.pk])
     return gone

@@ -18,7 +18,7 @@ from ..models.tickets import Channel, Priority, TicketReason, TicketType
 from ..permissions import ensure_member, require
 from ..sanitize import clean_html, preview
 from ..states import TICKET, ActorKind, TicketStatus
-from . import audit, notifications, sequences, sla
+from . import audit, notifications, search_index, sequences, sla
 from .transitions import transition
 
 CHANGE = "tickets.change_ticket"
@@ -222,6 +222,7 @@ def add_internal_note(ticket: Ticket, body: str, *, actor) -> Message:
         Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=now)
         audit.record(actor=actor, action="ticket.note_added", obj=ticket, after={"message": message.pk})
         notifications.notify_mentions(message, actor=actor)
+        search_index.refresh_on_commit([ticket.pk])
     return message
 
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..api.filters import TicketFilter
 from ..errors import DomainError
 from ..models import Ticket
 from ..permissions import can
 from ..selectors import inbox, navigation
+from ..selectors.filters import TicketFilter, more_filters
 from ..services import bulk
 from ..services.tickets import CHANGE
 from ..validators import small_int
@@ -52,6 +52,7 @@ def inbox_page(request):
         return render(request, "components/inbox_rows.html", context)
     context["views"] = inbox.view_counts(request.user)
     context["switcher"] = store_switch.switcher(request)
+    context["more_filters"] = more_filters(ticket_filter)
     context["poll"] = inbox.changes_position(Ticket.objects.visible_to(request.user))
     if context["can_work"]:
         context["bulk"] = inbox.bulk_choices(request.user)
@@ -92,8 +93,8 @@ def _listing(request):
     visible = view.filter(Ticket.objects.visible_to(request.user), request.user)
     ticket_filter = TicketFilter(request.GET, queryset=visible, request=request)
     tickets_qs = ticket_filter.qs if ticket_filter.is_valid() else visible.none()
-    query = request.GET.get("q", "")
-    return view, ticket_filter, inbox.search(tickets_qs, query), query
+    # The filter's ``q`` searches (tickets/selectors/search.py); the top bar shows what was asked.
+    return view, ticket_filter, tickets_qs, request.GET.get("q", "")
 
 
 def _params(request, drop=("after",)) -> object:
@@ -107,6 +108,8 @@ def _remembered_sort(request, view_key: str):
     """The sort the URL asks for, remembered for this view; else the one last used in it."""
     remembered = request.session.get("inbox_sort", {})
     asked = request.GET.get("sort")
+    if not asked and request.GET.get("q", "").strip():
+        return inbox.sort_for(view_key, "activity")  # search results: newest activity first
     sort = inbox.sort_for(view_key, asked or remembered.get(view_key))
     if asked and remembered.get(view_key) != sort.name:
         request.session["inbox_sort"] = {**remembered, view_key: sort.name}

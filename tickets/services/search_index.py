@@ -1,0 +1,143 @@
+"""Keeps each ticket's search document (``TicketSearch``) in step with its searchable text.
+
+``refresh_documents`` rebuilds the documents of a set of tickets in one SQL statement: subject,
+buyer name, tags, return comments and every message (HTML dropped), stemmed in the ticket's
+language where PostgreSQL has a configuration for it, plus the same text unstemmed ('simple') so
+a word matches whatever the language, plus the overlapping pairs of CJK characters as lexemes of
+their own (PostgreSQL has no parser for Chinese, Japanese or Korean).
+
+The write paths that change searchable text (ingest pages, replies, notes, tags, new returns)
+call ``refresh_on_commit``; the beat task ``reindex_stale`` rebuilds any document older than its
+ticket's last activity, which catches a refresh that failed or a path that does not call it.
+On SQLite nothing is indexed: search reads the ticket's own columns there.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from ..models import Message, ReturnAuthorization, Tag, Ticket, TicketSearch
+from ..models.customers import Customer
+from ..models.stores import Store
+from ..selectors.search import CJK_CLASS, STEMMED
+
+logger = logging.getLogger(__name__)
+
+# A thread longer than this is indexed by its first part: tsvector holds at most 1 MB.
+MAX_DOCUMENT_CHARS = 200_000
+BATCH = 1_000
+RECENT = timedelta(days=2)  # what the every-minute sweep looks at; the daily one looks at all
+
+
+def enabled() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _language_case(column: str) -> str:
+    """SQL: the configuration name for an ISO code in ``column`` (constants only, no input)."""
+    whens = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in sorted(STEMMED.items()))
+    return f"(CASE lower(split_part(replace({column}, '_', '-'), '-', 1)) {whens} ELSE 'simple' END)::regconfig"
+
+
+def _build_sql() -> str:
+    ticket, customer, store = Ticket._meta.db_table, Customer._meta.db_table, Store._meta.db_table
+    message, rma, tag = Message._meta.db_table, ReturnAuthorization._meta.db_table, Tag._meta.db_table
+    tagged = Ticket.tags.through._meta.db_table
+    search = TicketSearch._meta.db_table
+    language = _language_case("coalesce(nullif(t.language, ''), nullif(c.language, ''), s.language, '')")
+    return f"""
+WITH source AS (
+    SELECT t.id, t.last_activity_at, {language} AS config,
+        left(concat_ws(' ', t.subject, c.name,
+            (SELECT string_agg(g.name, ' ') FROM {tagged} tt JOIN {tag} g ON g.id = tt.tag_id
+              WHERE tt.ticket_id = t.id),
+            (SELECT string_agg(r.buyer_comment, ' ') FROM {rma} r WHERE r.ticket_id = t.id),
+            (SELECT string_agg(regexp_replace(m.body, '<[^>]*>', ' ', 'g'), ' ' ORDER BY m.created_at, m.id)
+               FROM {message} m WHERE m.ticket_id = t.id)
+        ), {MAX_DOCUMENT_CHARS}) AS body
+    FROM {ticket} t
+    JOIN {store} s ON s.id = t.store_id
+    LEFT JOIN {customer} c ON c.id = t.customer_id
+    WHERE t.id = ANY(%(ids)s)
+)
+INSERT INTO {search} (ticket_id, activity_at, document)
+SELECT source.id, source.last_activity_at,
+    to_tsvector(source.config, source.body)
+    || to_tsvector('simple'::regconfig, source.body)
+    || array_to_tsvector(coalesce((
+        SELECT array_agg(DISTINCT substr(run.text, step.i, 2))
+        FROM regexp_matches(source.body, %(cjk)s, 'g') AS found(match)
+        CROSS JOIN LATERAL (SELECT found.match[1] AS text) AS run
+        CROSS JOIN LATERAL generate_series(1, char_length(run.text) - 1) AS step(i)
+    ), '{{}}'::text[]))
+FROM source
+ON CONFLICT (ticket_id) DO UPDATE SET activity_at = EXCLUDED.activity_at, document = EXCLUDED.document
+    WHERE {search}.activity_at <= EXCLUDED.activity_at
+"""  # noqa: S608 - table names and the language map are constants; ids and the pattern are params
+
+
+def refresh_documents(ticket_ids: Iterable[int]) -> int:
+    """Rebuild the documents of these tickets (one statement per BATCH ids); returns how many."""
+    ids = sorted({int(pk) for pk in ticket_ids if pk})
+    if not ids or not enabled():
+        return 0
+    sql = _build_sql()
+    done = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), BATCH):
+            cursor.execute(sql, {"ids": ids[start : start + BATCH], "cjk": f"[{CJK_CLASS}]{{2,}}"})
+            done += cursor.rowcount
+    return done
+
+
+def refresh_on_commit(ticket_ids: Iterable[int]) -> None:
+    """Rebuild these tickets' documents once the current transaction commits. A failure is only
+    logged: the change itself is committed, and the beat sweep rebuilds the document later."""
+    ids = sorted({int(pk) for pk in ticket_ids if pk})
+    if ids and enabled():
+        transaction.on_commit(lambda: _refresh_logged(ids), robust=True)
+
+
+def _refresh_logged(ids: list[int]) -> None:
+    try:
+        refresh_documents(ids)
+    except Exception:  # the beat sweep retries; a failed index must not fail the caller's request
+        logger.exception("search documents of %d tickets not refreshed; the sweep will", len(ids))
+
+
+def stale_ticket_ids(*, since=None, limit: int = BATCH) -> list[int]:
+    """Tickets without a document or whose document is older than their last activity, newest
+    first; only those active since ``since`` when given (a range of the inbox's activity index)."""
+    tickets = Ticket.objects.all()
+    if since is not None:
+        tickets = tickets.filter(last_activity_at__gte=since)
+    stale = tickets.filter(
+        Q(search_document__isnull=True) | Q(search_document__activity_at__lt=F("last_activity_at"))
+    ).order_by("-last_activity_at", "-id")
+    return list(stale.values_list("id", flat=True)[:limit])
+
+
+def reindex_stale(*, recent_only: bool = True, budget_seconds: float = 0, now=None) -> int:
+    """The safety net: rebuild stale documents, newest activity first; returns how many.
+
+    ``recent_only``: tickets active in the last RECENT (a range of the activity index, cheap enough
+    for every minute); otherwise every ticket, batch after batch until none is stale or
+    ``budget_seconds`` have passed (the rest is left to the next run)."""
+    if not enabled():
+        return 0
+    since = (now or timezone.now()) - RECENT if recent_only else None
+    started, done = time.monotonic(), 0
+    while True:
+        ids = stale_ticket_ids(since=since, limit=BATCH)
+        if not ids:
+            return done
+        done += refresh_documents(ids)
+        if len(ids) < BATCH or time.monotonic() - started >= budget_seconds:
+            return done
