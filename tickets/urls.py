@@ -28,6 +28,8 @@ urlpatterns = [
     path("tickets/<int:number>/returns/", returns.create_return, name="ticket-return-create"),
     path("tickets/<int:number>/returns/arrived/", returns.parcel_arrived, name="ticket-return-arrived"),
     path("tickets/<int:number>/returns/inspect/", returns.inspect, name="ticket-return-inspect"),
+    path("tickets/<int:number>/replacement/new/", returns.new_replacement, name="ticket-replacement-new"),
+    path("tickets/<int:number>/replacement/", returns.create_replacement, name="ticket-replacement-create"),
     path("tickets/<int:number>/macro/", replies.macro_preview, name="ticket-macro"),
     path("tickets/<int:number>/block-sender/", ticket.block_sender, name="ticket-block-sender"),
 ]

@@ -63,6 +63,7 @@ def ticket_page_response(request, number: int, *, status: int = 200, **extra):
         follow_ups=follow_ups,
         sender_address=sender_address_of(ticket, [item.message for item in thread if item.message]),
         then_statuses=THEN_STATUSES,
+        replacements=ticket_page.replacement_orders(ticket, thread),
         **extra,
     )
     return render(request, "tickets/ticket.html", context, status=status)
