@@ -15,12 +15,15 @@ Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/aftersales_bench AFTERSAL
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
+import re
 import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aftersales.settings")
@@ -29,10 +32,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
 from django.db import connection, models  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from tickets.models import (  # noqa: E402
@@ -444,6 +447,14 @@ def timed(fn, repeat: int) -> dict[str, float | int]:
     }
 
 
+def next_cursor(response) -> str:
+    """The cursor of the page's "Load more" link, URL-quoted for the next request."""
+    found = re.search(r'after=([^"&]+)"', response.content.decode())
+    if not found:
+        raise SystemExit("bench: the page has no next cursor")
+    return quote(html.unescape(found.group(1)), safe="")
+
+
 def get(client: Client, url: str, **headers):
     response = client.get(url, secure=True, headers=headers)
     if response.status_code != 200:
@@ -456,11 +467,16 @@ def main() -> None:
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--keep", action="store_true", help="keep the test database afterwards")
+    parser.add_argument("--profile", default="", help="a case name (e.g. inbox.first_page): cProfile it to stderr")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench/inbox.py fills PostgreSQL: set DATABASE_URL=postgres://…")
 
-    setup_test_environment()
+    # Not setup_test_environment(): it wraps every template render to record contexts for tests,
+    # which would be timed with the page. Only what the test client needs is set here.
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.DEBUG = False
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -477,7 +493,7 @@ def main() -> None:
         cursor = None
         for _ in range(49):
             url = f"{inbox}?view=all&sort=activity" + (f"&after={cursor}" if cursor else "")
-            cursor = get(client, url, HX_Request="true").context["next_cursor"]
+            cursor = next_cursor(get(client, url, HX_Request="true"))
         cases = {
             "inbox.first_page": lambda: get(client, inbox),
             "inbox.filtered_store_status_tag": lambda: get(
@@ -492,6 +508,8 @@ def main() -> None:
         }
         counts, via = _view_counts_request(client, agent)
         cases["inbox.view_counts"] = counts
+        if args.profile:
+            _profile(cases[args.profile], args.repeat)
         for name, fn in cases.items():
             row = {"name": name, "tickets": args.tickets, **timed(fn, args.repeat)}
             if name == "inbox.view_counts":
@@ -500,6 +518,19 @@ def main() -> None:
     finally:
         if not args.keep:
             connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _profile(fn, repeat: int) -> None:
+    import cProfile
+    import pstats
+
+    fn()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(repeat):
+        fn()
+    profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
 
 
 def _view_counts_request(client: Client, agent: User):

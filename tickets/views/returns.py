@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 from ..errors import DomainError
 from ..models import ReplacementKind, ReturnAuthorization
 from ..permissions import can
-from ..states import RMA_FINAL
 from ..services import replacements
 from ..services import rma as rma_service
+from ..states import RMA_FINAL
 from ..validators import small_int
 from .ticket import _ticket
 
