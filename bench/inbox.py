@@ -525,6 +525,19 @@ def _profile(fn, repeat: int) -> None:
     import pstats
 
     fn()
+    queries: list[tuple[float, str]] = []
+
+    def timed_query(execute, sql, params, many, context):
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append(((time.perf_counter() - start) * 1000, sql))
+
+    with connection.execute_wrapper(timed_query):
+        fn()
+    for ms, sql in sorted(queries, reverse=True):
+        print(f"{ms:8.2f} ms  {sql[:300]}", file=sys.stderr)
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(repeat):
