@@ -263,6 +263,66 @@ def _approve_return(claim: Claim) -> None:
     _push_with_lookup(claim, action.kind, payload, action.idempotency_key, finish)
 
 
+# --- create_replacement ---------------------------------------------------------------------------
+def replacement_payload(order) -> dict[str, Any]:
+    """The replacement as a platform adapter reads it: the original order, the lines at no charge."""
+    original = order.replacement_of
+    return {
+        "order_id": order.pk,
+        "number": order.number,
+        "kind": order.replacement_kind,
+        "original_order_external_id": original.external_id if original else "",
+        "original_order_number": original.number if original else "",
+        "currency": order.currency,
+        "note": order.replacement_note,
+        "ticket_number": order.replacement_ticket.number if order.replacement_ticket_id else None,
+        "lines": [
+            {
+                "sku": line.sku,
+                "title": line.title,
+                "quantity": line.quantity,
+                "original_line_external_id": line.replaces.external_id if line.replaces_id else "",
+            }
+            for line in order.lines.select_related("replaces").order_by("pk")
+        ],
+    }
+
+
+def _create_replacement(claim: Claim) -> None:
+    """Create the replacement on the platform where the adapter can. Where it cannot (no adapter
+    offers order creation yet) the order is marked for a person to create by hand, with the
+    platform's words: never a success that did not happen."""
+    from tickets.models import Order
+    from tickets.services.replacements import record_platform_answer
+
+    action = claim.action
+    order = (
+        Order.objects.select_related("replacement_of", "replacement_ticket", "store")
+        .filter(pk=action.payload.get("order_id"))
+        .first()
+    )
+    if order is None or order.replacement_of_id is None:
+        _record_dead(action, _("The replacement order is gone."))
+        return
+    if order.replacement_state == "created":
+        _record_done(action, {})
+        return
+
+    def by_hand(message: str) -> None:
+        record_platform_answer(order, created=False, note=message)
+
+    def finish(result: PushResult) -> None:
+        if result.done:
+            record_platform_answer(order, created=True, note=result.reference or "")
+            _record_done(action, {"reference": result.reference})
+        else:
+            message = result.platform_message or _("The platform refused the replacement.")
+            by_hand(message)
+            _record_dead(action, message)
+
+    _push_with_lookup(claim, action.kind, replacement_payload(order), action.idempotency_key, finish, on_dead=by_hand)
+
+
 # --- send_reply -----------------------------------------------------------------------------------
 def _send_reply(claim: Claim) -> None:
     action = claim.action
@@ -412,4 +472,5 @@ HANDLERS = {
     OutboxKind.EXECUTE_REFUND: _execute_refund,
     OutboxKind.APPROVE_RETURN: _approve_return,
     OutboxKind.SEND_REPLY: _send_reply,
+    OutboxKind.CREATE_REPLACEMENT: _create_replacement,
 }

@@ -320,6 +320,7 @@ class SlaPolicyAdmin(StoreOrGlobalAdmin):
         "first_response_minutes",
         "next_response_minutes",
         "resolution_minutes",
+        "qc_reply_minutes",
         "position",
         "enabled",
     ]

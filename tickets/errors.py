@@ -87,6 +87,8 @@ class LinkRefused(DomainError):
 
     code = "link_refused"
     default_message = _("This cannot be linked to the ticket.")
+
+
 class EvidenceMissing(DomainError):
     code = "evidence_missing"
     default_message = _("Choose a file to upload.")

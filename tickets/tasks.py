@@ -24,6 +24,8 @@ def sweep_sla() -> dict:
 def email_notifications(ids: list[int] | None = None) -> int:
     """E-mail the notifications ``ids`` whose users chose e-mail (all pending ones from beat)."""
     return notifications.send_emails(ids)
+
+
 @shared_task(name="tickets.reindex_search", acks_late=True)
 def reindex_search() -> int:
     return search_index.reindex_stale(recent_only=True)

@@ -111,6 +111,8 @@ class AmazonAdapter:
             return self._push_refund(payload, idempotency_key)
         if kind == "approve_return":
             raise PermanentError(_("Amazon return authorizations are decided in Seller Central."))
+        if kind == "create_replacement":
+            raise PermanentError(_("Create the replacement order in Seller Central (Orders → Create replacement)."))
         raise PermanentError(_("Amazon cannot do %(kind)s through its API.") % {"kind": kind})
 
     def lookup(self, kind: str, payload: dict[str, Any], *, idempotency_key: str) -> PushResult | None:

@@ -254,6 +254,10 @@ class EbayAdapter:
             return self._decide(payload)
         if kind == "send_reply":
             return self._reply(payload)
+        if kind == "create_replacement":
+            raise PermanentError(
+                _("eBay has no API to create a replacement order: ship it from your own stock and record the tracking.")
+            )
         raise PermanentError(f"ebay cannot {kind}")
 
     def _refund(self, payload: dict[str, Any], key: str) -> PushResult:

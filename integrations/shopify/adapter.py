@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from tickets.errors import MoneyError
 from tickets.records import PlatformAmount, Record
 
@@ -130,6 +132,11 @@ class ShopifyAdapter:
             return self._refund(payload, idempotency_key)
         if kind == "approve_return":
             return self._decide_return(payload)
+        if kind == "create_replacement":
+            # draftOrderCreate / orderCreate are not wired yet: say where a person makes it.
+            raise PermanentError(
+                _("Create the replacement in Shopify admin (a draft order at no charge), then note its number.")
+            )
         raise PermanentError(f"shopify does not do {kind!r}")
 
     def _refund(self, payload: dict[str, Any], key: str) -> PushResult:

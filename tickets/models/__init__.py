@@ -7,7 +7,7 @@ from .evidence import Attachment, EvidenceKind
 from .macros import Macro, MacroVariant
 from .messages import Direction, Message, SendStatus
 from .notifications import Notification, NotificationKind
-from .orders import Fulfilment, Order, OrderLine, TrackingStatus
+from .orders import Fulfilment, Order, OrderLine, ReplacementKind, ReplacementState, TrackingStatus
 from .outbox import OutboxAction, OutboxKind, OutboxStatus
 from .profiles import UserProfile
 from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
@@ -21,6 +21,8 @@ from .stores import Mailbox, MailboxKind, Platform, Store, StoreMembership, Team
 from .tickets import Channel, Priority, Tag, Ticket, TicketReason, TicketType
 
 __all__ = [
+    "ReplacementKind",
+    "ReplacementState",
     "Channel",
     "MailboxKind",
     "Mailbox",

@@ -23,6 +23,19 @@ class TrackingStatus(models.TextChoices):
     RETURNED = "returned", _("Returned to sender")
 
 
+class ReplacementKind(models.TextChoices):
+    EXCHANGE = "exchange", _("Exchange")
+    RESHIP = "reship", _("Reship")
+
+
+class ReplacementState(models.TextChoices):
+    """Where a replacement order stands on the platform (blank for an order the platform sent us)."""
+
+    QUEUED = "queued", _("Queued for the platform")
+    CREATED = "created", _("Created on the platform")
+    MANUAL = "manual", _("Create it on the platform by hand")
+
+
 class Order(models.Model):
     # No index of their own: order_unique_external_id leads with the store, the
     # (customer, -placed_at) index with the customer; one less index to write per new order.
@@ -56,6 +69,31 @@ class Order(models.Model):
     )
     platform_url = models.URLField(_("platform link"), blank=True)
     platform_updated_at = models.DateTimeField(null=True, blank=True)
+    # A replacement (exchange or reship) an agent made for a ticket: free of charge, sent again.
+    replacement_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacements",
+        verbose_name=_("replacement of"),
+    )
+    replacement_ticket = models.ForeignKey(
+        "tickets.Ticket",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacement_orders",
+        verbose_name=_("replacement for ticket"),
+    )
+    replacement_kind = models.CharField(
+        _("replacement kind"), max_length=10, choices=ReplacementKind.choices, blank=True
+    )
+    replacement_state = models.CharField(
+        _("replacement state"), max_length=10, choices=ReplacementState.choices, blank=True
+    )
+    # What the platform said (the reference it created, or why it could not).
+    replacement_note = models.TextField(_("replacement note"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +108,11 @@ class Order(models.Model):
             models.CheckConstraint(condition=models.Q(total_amount__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(condition=models.Q(paid_amount__gte=0), name="order_paid_not_negative"),
             models.CheckConstraint(condition=models.Q(currency__regex=r"^[A-Z]{3}$"), name="order_currency_iso"),
+            models.CheckConstraint(
+                condition=models.Q(replacement_of__isnull=True, replacement_kind="")
+                | models.Q(replacement_of__isnull=False, replacement_kind__in=["exchange", "reship"], total_amount=0),
+                name="order_replacement_is_free_and_kinded",
+            ),
         ]
         indexes = [
             models.Index(fields=["store", "number"]),
@@ -80,6 +123,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_replacement(self) -> bool:
+        return self.replacement_of_id is not None
 
     @property
     def total(self) -> Money:
@@ -99,6 +146,12 @@ class OrderLine(models.Model):
     quantity = models.PositiveIntegerField(_("quantity"))
     unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=4)
     image_url = models.URLField(_("image"), blank=True)
+    # On a replacement order's line: the line of the original order it replaces.
+    replaces = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replaced_by", verbose_name=_("replaces")
+    )
+    # Pieces of this line that came back and went to stock again (a QC pass said so).
+    restocked_quantity = models.PositiveIntegerField(_("restocked"), default=0)
 
     class Meta:
         ordering = ["id"]
@@ -107,6 +160,9 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="orderline_quantity_positive"),
             models.CheckConstraint(condition=models.Q(unit_price__gte=0), name="orderline_price_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(restocked_quantity__lte=models.F("quantity")), name="orderline_restock_within_bought"
+            ),
             models.UniqueConstraint(
                 fields=["order", "external_id"], condition=~models.Q(external_id=""), name="orderline_unique_external"
             ),

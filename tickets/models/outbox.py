@@ -11,6 +11,7 @@ class OutboxKind(models.TextChoices):
     EXECUTE_REFUND = "execute_refund", _("Execute refund")
     APPROVE_RETURN = "approve_return", _("Approve return")
     CREATE_RETURN_LABEL = "create_return_label", _("Create return label")
+    CREATE_REPLACEMENT = "create_replacement", _("Create replacement order")
 
 
 class OutboxStatus(models.TextChoices):

@@ -24,6 +24,8 @@ class SlaPolicy(models.Model):
     first_response_minutes = models.PositiveIntegerField(_("first response (minutes)"))
     next_response_minutes = models.PositiveIntegerField(_("next response (minutes)"))
     resolution_minutes = models.PositiveIntegerField(_("resolution (minutes)"))
+    # After a failed QC the buyer is told what was found within this many business minutes.
+    qc_reply_minutes = models.PositiveIntegerField(_("reply after a failed QC (minutes)"), default=48 * 60)
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("The first matching policy applies."))
     enabled = models.BooleanField(_("enabled"), default=True)
 
@@ -38,6 +40,7 @@ class SlaPolicy(models.Model):
                 condition=models.Q(first_response_minutes__gt=0, next_response_minutes__gt=0, resolution_minutes__gt=0),
                 name="sla_targets_positive",
             ),
+            models.CheckConstraint(condition=models.Q(qc_reply_minutes__gt=0), name="sla_qc_reply_positive"),
         ]
 
     def __str__(self) -> str:

@@ -101,6 +101,8 @@ class Ticket(models.Model):
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
+    # Set while a failed QC waits for the buyer to be told (met by the first reply after it).
+    qc_reply_due_at = models.DateTimeField(_("reply after failed QC due"), null=True, blank=True)
     # The nearest due time still running (None while paused or stopped): what the inbox sorts by.
     sla_due_at = models.DateTimeField(_("SLA due"), null=True, blank=True)
     sla_paused_at = models.DateTimeField(_("SLA paused"), null=True, blank=True)

@@ -11,7 +11,18 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from ..errors import MoneyError, NotFound
-from ..models import Attachment, AuditEvent, EvidenceKind, Message, Order, Refund, ReturnAuthorization, Ticket
+from ..models import (
+    Attachment,
+    AuditEvent,
+    EvidenceKind,
+    Message,
+    Order,
+    OrderLine,
+    Refund,
+    ReplacementKind,
+    ReturnAuthorization,
+    Ticket,
+)
 from ..models.tickets import Priority, TicketType
 from ..money import Money
 from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
@@ -36,6 +47,8 @@ TIMELINE_ACTIONS = (
     "ticket.order_linked",
     "ticket.buyer_linked",
     "evidence.attached",
+    "order.replacement_created",
+    "rma.restocked",
 )
 STATUS_LABELS = {"ticket": TicketStatus, "returnauthorization": RmaStatus, "refund": RefundStatus}
 
@@ -122,6 +135,12 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
             "name": after.get("name", ""),
             "kind": _label(EvidenceKind, after.get("kind")),
         }
+    if event.action == "order.replacement_created":
+        kind = _label(ReplacementKind, after.get("kind"))
+        return _("%(kind)s: replacement order %(number)s at no charge") % {"kind": kind, "number": after.get("number")}
+    if event.action == "rma.restocked":
+        pieces = sum(int(q) for q in (after.get("lines") or {}).values() if str(q).isdigit())
+        return _("Returned items back to stock: %(count)d") % {"count": pieces}
     return event.action
 
 
@@ -185,6 +204,21 @@ def load(user, number: int) -> Ticket:
         return visible.get(number=number)
     except Ticket.DoesNotExist:
         raise NotFound() from None
+
+
+def replacement_orders(ticket: Ticket, thread_items: list[ThreadItem]) -> list[Order]:
+    """The ticket's replacement orders with their lines, in one query, and only when the thread
+    (already loaded) says one was made: a ticket without any costs no query."""
+    if not any(item.event and item.event.action == "order.replacement_created" for item in thread_items):
+        return []
+    orders: dict[int, Order] = {}
+    lines = (
+        OrderLine.objects.filter(order__replacement_ticket=ticket).select_related("order").order_by("order_id", "pk")
+    )
+    for line in lines:
+        order = orders.setdefault(line.order_id, line.order)
+        order.shown_lines = [*getattr(order, "shown_lines", []), line]
+    return list(orders.values())
 
 
 def status_choices_for_agent(ticket: Ticket) -> list[str]:

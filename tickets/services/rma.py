@@ -158,7 +158,7 @@ def record_arrival(rma: ReturnAuthorization, *, actor) -> ReturnAuthorization:
 def record_inspection(rma: ReturnAuthorization, *, actor, passed: bool, note: str = "", restock: bool = False):
     """QC: pass (restock if wanted) or fail. A failure goes to a supervisor: the ticket waits for
     approval, its priority rises, and the store's supervisors are told."""
-    from . import notifications, ticket_fields, tickets
+    from . import notifications, sla, ticket_fields, tickets
 
     result = QcResult.PASS if passed else QcResult.FAIL
     if not passed and not note.strip():
@@ -167,6 +167,8 @@ def record_inspection(rma: ReturnAuthorization, *, actor, passed: bool, note: st
         inspected = transition_rma(
             rma, RmaStatus.INSPECTED, actor=actor, qc_result=result, qc_note=note.strip()[:2000], restock=restock
         )
+        if inspected.restock:
+            _restock(inspected, actor=actor)
         if not passed:
             ticket = Ticket.objects.get(pk=rma.ticket_id)
             # The QC is recorded whatever the ticket's state; a solved ticket is reopened for the
@@ -183,4 +185,22 @@ def record_inspection(rma: ReturnAuthorization, *, actor, passed: bool, note: st
                 ticket=ticket,
                 detail=f"{rma.number}: {note.strip()}"[:200],
             )
+            # The buyer is owed word of the failure within the QC reply target: start that clock.
+            sla.refresh_sla(ticket)
     return inspected
+
+
+def _restock(rma: ReturnAuthorization, *, actor) -> None:
+    """A QC pass that sends the pieces back to stock: noted per line of the order, audited."""
+    from django.db.models import F
+    from django.db.models.functions import Least
+
+    returned = dict(RmaLine.objects.filter(rma=rma).values_list("order_line_id", "quantity"))
+    for pk, qty in sorted(returned.items()):
+        OrderLine.objects.filter(pk=pk).update(restocked_quantity=Least(F("restocked_quantity") + qty, F("quantity")))
+    audit.record(
+        actor=actor,
+        action="rma.restocked",
+        obj=rma,
+        after={"lines": {str(pk): qty for pk, qty in sorted(returned.items())}},
+    )

@@ -1,6 +1,8 @@
 """SLA clocks: due times from the first matching policy, in the store's business hours.
 
-Each ticket carries three due times (first response, next response, resolution) and one indexed
+Each ticket carries its due times (first response, next response, resolution, and the reply owed
+after a failed QC: the buyer is told what the warehouse found, met by the first reply after the
+failure) and one indexed
 ``sla_due_at``: the nearest of those still running, empty while the clock is paused (waiting on
 the buyer) or stopped (resolved, closed). ``refresh_sla`` recomputes them from the ticket as it
 is now and is called by every service that changes what they depend on (a new ticket, a buyer's
@@ -34,6 +36,7 @@ SLA_FIELDS = (
     "first_response_due_at",
     "next_response_due_at",
     "resolution_due_at",
+    "qc_reply_due_at",
     "sla_due_at",
     "sla_paused_at",
     "sla_paused_seconds",
@@ -49,6 +52,7 @@ class Targets:
     next_response: int
     resolution: int
     policy_id: int | None = None
+    qc_reply: int = 48 * 60
 
 
 DEFAULT = Targets(first_response=24 * 60, next_response=24 * 60, resolution=72 * 60)
@@ -80,7 +84,11 @@ class _Policies:
             if policy.ticket_type and policy.ticket_type != ticket.type:
                 continue
             return Targets(
-                policy.first_response_minutes, policy.next_response_minutes, policy.resolution_minutes, policy.pk
+                policy.first_response_minutes,
+                policy.next_response_minutes,
+                policy.resolution_minutes,
+                policy.pk,
+                qc_reply=policy.qc_reply_minutes,
             )
         return DEFAULT_VIP if tier == CustomerTier.VIP else DEFAULT
 
@@ -102,8 +110,10 @@ def compute(
     last_outbound_at: datetime | None,
     policies: _Policies | None = None,
     tiers: dict[int, str] | None = None,
+    qc_failed_at: datetime | None = None,
 ) -> dict[str, object]:
-    """The SLA fields of ``ticket`` as they should be now (nothing written)."""
+    """The SLA fields of ``ticket`` as they should be now (nothing written). ``qc_failed_at``: when
+    the ticket's latest return failed QC, if it did."""
     policies = policies or _Policies()
     calendar = policies.calendar(ticket.store)
     targets = policies.targets(ticket, _tier(ticket, tiers))
@@ -123,8 +133,12 @@ def compute(
     ):
         nxt = calendar.add_minutes(last_inbound_at, targets.next_response)
     resolution = calendar.add_minutes(created, targets.resolution + paused_seconds / 60)
+    qc_reply = None
+    if qc_failed_at is not None and (last_outbound_at is None or last_outbound_at <= qc_failed_at):
+        qc_reply = calendar.add_minutes(qc_failed_at, targets.qc_reply)
     running = ticket.status not in PAUSED and ticket.status not in STOPPED
-    due = min((d for d in (first, nxt, resolution) if d is not None), default=None) if running else None
+    clocks = (first, nxt, resolution, qc_reply)
+    due = min((d for d in clocks if d is not None), default=None) if running else None
     # The sweep alone marks "at_risk" and "breached" (and announces it). Here a mark is only
     # cleared when the clock stops or its due time moves out of reach, so it can be announced again.
     state = ticket.sla_state
@@ -134,6 +148,7 @@ def compute(
         "first_response_due_at": first,
         "next_response_due_at": nxt,
         "resolution_due_at": resolution,
+        "qc_reply_due_at": qc_reply,
         "sla_due_at": due,
         "sla_paused_at": paused_at,
         "sla_paused_seconds": paused_seconds,
@@ -173,6 +188,22 @@ def _last_times(ticket_ids: Iterable[int]) -> dict[int, tuple[datetime | None, d
     return {pk: (times[0], times[1]) for pk, times in found.items()}
 
 
+def _qc_failures(ticket_ids: Iterable[int]) -> dict[int, datetime]:
+    """Per ticket: when its latest return failed QC."""
+    from django.db.models import Max
+
+    from ..models import QcResult, ReturnAuthorization
+
+    rows = (
+        ReturnAuthorization.objects.filter(ticket_id__in=list(ticket_ids), qc_result=QcResult.FAIL)
+        .exclude(inspected_at__isnull=True)
+        .values("ticket_id")
+        .annotate(last=Max("inspected_at"))
+        .values_list("ticket_id", "last")
+    )
+    return dict(rows)
+
+
 def refresh_sla(ticket: Ticket, *, now: datetime | None = None) -> Ticket:
     """Recompute and store the ticket's SLA clocks; the ticket object gets them too."""
     refresh_many([ticket.pk], now=now)
@@ -190,11 +221,19 @@ def refresh_many(ticket_ids: Iterable[int], *, now: datetime | None = None) -> i
     now = now or timezone.now()
     policies = _Policies()
     times = _last_times(ids)
+    failures = _qc_failures(ids)
     changed = []
     tickets = Ticket.objects.filter(pk__in=ids).select_related("store", "customer")
     for ticket in tickets:
         inbound, outbound = times.get(ticket.pk, (None, None))
-        values = compute(ticket, now=now, last_inbound_at=inbound, last_outbound_at=outbound, policies=policies)
+        values = compute(
+            ticket,
+            now=now,
+            last_inbound_at=inbound,
+            last_outbound_at=outbound,
+            policies=policies,
+            qc_failed_at=failures.get(ticket.pk),
+        )
         if any(getattr(ticket, name) != value for name, value in values.items()):
             for name, value in values.items():
                 setattr(ticket, name, value)

@@ -1,4 +1,5 @@
-"""Returns from the ticket page: create one from the order's lines, record the parcel's arrival and QC."""
+"""Returns from the ticket page: create one from the order's lines, record the parcel's arrival and QC,
+resolve it (or a parcel that never came) with an exchange or a reship."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ..errors import DomainError
-from ..models import ReturnAuthorization
+from ..models import ReplacementKind, ReturnAuthorization
 from ..permissions import can
+from ..services import replacements
 from ..services import rma as rma_service
+from ..states import RMA_FINAL
 from ..validators import small_int
 from .ticket import _ticket
 
@@ -90,6 +93,56 @@ def inspect(request, number: int):
             restock=request.POST.get("restock") == "on",
         ),
         lambda done: _("QC recorded for %(number)s.") % {"number": done.number},
+    )
+
+
+@login_required
+@require_GET
+def new_replacement(request, number: int):
+    """The exchange / reship form: each order line with how many may still be replaced (HTMX partial)."""
+    ticket = _ticket(request, number)
+    if not can(request.user, replacements.ADD):
+        raise PermissionDenied
+    order = ticket.order if ticket.order_id and ticket.order.replacement_of_id is None else None
+    left = replacements.replaceable(order.pk) if order else {}
+    lines = [(line, left.get(line.pk, 0)) for line in order.lines.all()] if order else []
+    rmas = [r for r in ticket.rmas.all() if r.status not in RMA_FINAL and r.qc_result != "fail"]
+    return render(
+        request,
+        "components/replacement_form.html",
+        {"ticket": ticket, "lines": lines, "rmas": rmas, "kinds": ReplacementKind.choices},
+    )
+
+
+@login_required
+@require_POST
+def create_replacement(request, number: int):
+    ticket = _ticket(request, number)
+    wanted = {}
+    for key, value in request.POST.items():
+        if key.startswith("qty-"):
+            line, qty = small_int(key[4:]), small_int(value.strip() or "0", digits=4)
+            if line is None or qty is None:
+                messages.error(request, _("Quantities are whole numbers."))
+                return redirect("ticket", number=ticket.number)
+            wanted[line] = qty
+    raw_rma = request.POST.get("rma", "").strip()
+    rma = _rma(ticket, raw_rma) if raw_rma else None
+    return _do(
+        request,
+        ticket,
+        lambda: replacements.create_replacement(
+            ticket,
+            wanted,
+            actor=request.user,
+            kind=request.POST.get("kind", ""),
+            rma=rma,
+            note=request.POST.get("note", ""),
+        ),
+        lambda order: (
+            _("Replacement order %(number)s created at no charge: it is queued for the platform.")
+            % {"number": order.number}
+        ),
     )
 
 
