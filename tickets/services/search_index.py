@@ -97,6 +97,20 @@ def refresh_documents(ticket_ids: Iterable[int]) -> int:
     return done
 
 
+def rebuild_all(*, batch: int = 5_000) -> int:
+    """Build every ticket's document, walking the tickets by id range (linear at any size: an
+    import, a restore, a benchmark's fill). Returns how many documents were written."""
+    if not enabled():
+        return 0
+    done, last = 0, 0
+    while True:
+        ids = list(Ticket.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
+        if not ids:
+            return done
+        done += refresh_documents(ids)
+        last = ids[-1]
+
+
 def refresh_on_commit(ticket_ids: Iterable[int]) -> None:
     """Rebuild these tickets' documents once the current transaction commits. A failure is only
     logged: the change itself is committed, and the beat sweep rebuilds the document later."""

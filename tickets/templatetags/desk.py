@@ -49,9 +49,35 @@ def clean_html_filter(html: str) -> str:
 PLATFORM_LETTERS = {"shopify": "S", "amazon": "a", "ebay": "e", "email": "@"}
 
 
-@register.inclusion_tag("components/platform_badge.html")
+@register.simple_tag
 def platform_badge(store):
-    return {"store": store, "letter": PLATFORM_LETTERS.get(store.platform, "?")}
+    """The platform's letter in its colour, named on hover. A tag, not an included template: it is
+    drawn on every inbox row."""
+    name = label(store, "platform")
+    return format_html(
+        '<span class="platform platform-{}" title="{}" aria-label="{}">{}</span>',
+        store.platform,
+        name,
+        name,
+        PLATFORM_LETTERS.get(store.platform, "?"),
+    )
+
+
+_LABELS: dict[tuple[str, str, str], dict] = {}
+
+
+@register.filter
+def label(instance, field_name: str) -> str:
+    """``{{ ticket|label:"priority" }}``: what ``get_priority_display`` says, from a table built once
+    per model field and language. Django's own builds the choices' dict on every call, which on a
+    page of 50 rows was a third of the page's time."""
+    field = instance._meta.get_field(field_name)
+    key = (instance._meta.label, field_name, translation.get_language() or "")
+    table = _LABELS.get(key)
+    if table is None:
+        table = _LABELS[key] = {value: str(text) for value, text in field.flatchoices}
+    value = getattr(instance, field.attname)
+    return table.get(value, value)
 
 
 @register.filter
