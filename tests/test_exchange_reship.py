@@ -120,6 +120,15 @@ def test_an_exchange_takes_at_most_what_the_return_holds_and_closes_an_inspected
     assert ReturnAuthorization.objects.get(pk=rma.pk).status == RmaStatus.CLOSED
 
 
+def test_a_returned_piece_is_exchanged_once_while_the_return_is_still_open(ticket, agent):
+    shirt, _socks = lines_of(ticket)
+    rma = create_rma(ticket, {shirt.pk: 1}, actor=agent)  # authorized: an exchange leaves it open
+    create_replacement(ticket, {shirt.pk: 1}, actor=agent, kind="exchange", rma=rma)
+    with pytest.raises(DomainError, match="0 of"):
+        create_replacement(ticket, {shirt.pk: 1}, actor=agent, kind="exchange", rma=rma)
+    assert Order.objects.filter(replacement_rma=rma).count() == 1
+
+
 def test_a_return_that_failed_qc_is_not_exchanged(ticket, agent, supervisor):
     shirt, _socks = lines_of(ticket)
     rma = record_arrival(create_rma(ticket, {shirt.pk: 1}, actor=agent), actor=agent)
@@ -276,4 +285,4 @@ def test_the_ticket_page_with_replacements_stays_within_the_query_budget(client,
     with CaptureQueriesContext(connection) as seen:
         page = client.get(url).content.decode()
     assert page.count('class="replacement"') == 2
-    assert len(seen.captured_queries) == len(without.captured_queries) + 1 <= 12
+    assert len(seen.captured_queries) == len(without.captured_queries) <= 12  # read with the order's lines

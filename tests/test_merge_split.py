@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pair(shopify_store):
     source = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN)
-    target = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN, customer=source.customer)
+    target = factories.TicketFactory(
+        store=shopify_store, status=TicketStatus.OPEN, customer=source.customer, order=source.order
+    )
     factories.MessageFactory(ticket=source, body="<p>first</p>")
     factories.MessageFactory(ticket=target, body="<p>second</p>")
     return source, target
@@ -35,6 +37,48 @@ def test_a_merge_moves_the_conversation_and_work_and_closes_the_source(pair, age
     refund.refresh_from_db()
     assert rma.ticket_id == target.pk and refund.ticket_id == target.pk
     assert list(target.tags.values_list("name", flat=True)) == ["dup"]
+
+
+def test_tickets_about_two_orders_are_not_merged_and_nothing_moves(shopify_store, agent):
+    source = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN)
+    target = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN, customer=source.customer)
+    refund = factories.RefundFactory(ticket=source)
+    with pytest.raises(MergeRefused, match="different orders"):
+        merge_tickets(source=source, target=target, actor=agent)
+    refund.refresh_from_db()
+    source.refresh_from_db()
+    assert refund.ticket_id == source.pk and source.status == TicketStatus.OPEN
+
+
+def test_a_ticket_without_an_order_merges_into_one_with_an_order(shopify_store, agent):
+    source = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN, order=None)
+    target = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN, customer=source.customer)
+    factories.MessageFactory(ticket=source)
+    merge_tickets(source=source, target=target, actor=agent)
+    assert Message.objects.filter(ticket=target).count() == 1
+
+
+def test_a_merge_moves_the_replacement_orders_too(pair, agent):
+    from tickets.services.replacements import create_replacement
+
+    source, target = pair
+    line = factories.OrderLineFactory(order=source.order, quantity=2)
+    replacement = create_replacement(source, {line.pk: 1}, actor=agent, kind="reship")
+    merge_tickets(source=source, target=target, actor=agent)
+    replacement.refresh_from_db()
+    assert replacement.replacement_ticket_id == target.pk
+
+
+def test_a_ticket_with_a_return_keeps_its_order(shopify_store, agent):
+    from tickets.errors import LinkRefused
+
+    ticket = factories.TicketFactory(store=shopify_store)
+    factories.RmaFactory(ticket=ticket)
+    other = factories.OrderFactory(store=shopify_store, customer=ticket.customer)
+    with pytest.raises(LinkRefused):
+        link_order(ticket=ticket, order=other, actor=agent)
+    ticket.refresh_from_db()
+    assert ticket.order_id != other.pk
 
 
 def test_a_merge_is_audited_on_both_tickets(pair, agent):

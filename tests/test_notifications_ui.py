@@ -196,3 +196,15 @@ def test_the_email_is_in_the_users_language(ticket, agent, colleague):
     assign(ticket, colleague, actor=agent)
     service.send_emails()
     assert mail.outbox[0].subject.startswith("分配给你")
+
+
+def test_a_user_removed_from_the_store_no_longer_reads_or_gets_its_notifications(client, ticket, agent, colleague):
+    from tickets.models import StoreMembership
+
+    profiles.update_settings(user=colleague, actor=colleague, email_kinds=["assigned"])
+    assign(ticket, colleague, actor=agent)
+    StoreMembership.objects.filter(user=colleague, store=ticket.store).delete()
+    assert service.send_emails() == 0 and not mail.outbox
+    assert service.unread_count(colleague) == 0 and service.latest(colleague) == []
+    signed_in(client, colleague)
+    assert ticket.subject not in client.get(reverse("notifications")).content.decode()

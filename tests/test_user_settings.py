@@ -79,6 +79,13 @@ def test_a_bad_time_zone_is_refused_inline_and_changes_nothing(client, agent):
     assert (profile.language, profile.time_zone) == ("", "Europe/Berlin")
 
 
+@pytest.mark.parametrize("name", ["localtime", "posixrules", "Factory", "posix/Europe/Berlin", "../../etc/passwd"])
+def test_zoneinfo_files_that_are_not_zone_names_are_refused(client, agent, name):
+    response = signed_in(client, agent).post(reverse("my-settings"), {"time_zone": name})
+    assert response.status_code == 422
+    assert not UserProfile.objects.filter(user=agent).exclude(time_zone="").exists()
+
+
 def test_an_unknown_language_is_refused_by_the_service():
     with pytest.raises(DomainError) as refused:
         profiles.update_settings(user=factories.user_with_role("x", factories.AGENT), actor=None, language="fr")

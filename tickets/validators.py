@@ -9,10 +9,17 @@ from zoneinfo import available_timezones
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+# Files of the system's zoneinfo directory that are not IANA zone names: "localtime" is whatever
+# the server is set to, "Factory" a placeholder, posix/ and right/ the same zones twice over.
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+
 
 @lru_cache(maxsize=1)
 def _known_zones() -> frozenset[str]:
-    return frozenset(available_timezones()) | {"UTC"}
+    zones = {
+        zone for zone in available_timezones() if zone not in NOT_ZONES and not zone.startswith(("posix/", "right/"))
+    }
+    return frozenset(zones) | {"UTC"}
 
 
 def validate_time_zone(value: str) -> None:

@@ -62,7 +62,9 @@ def test_priority_and_a_tag_change_in_place_with_their_timeline_lines(page, agen
 
 def test_an_agent_merges_a_duplicate_into_the_first_ticket(page, agent, shopify_store):
     first = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN)
-    duplicate = factories.TicketFactory(store=shopify_store, status=TicketStatus.OPEN, customer=first.customer)
+    duplicate = factories.TicketFactory(
+        store=shopify_store, status=TicketStatus.OPEN, customer=first.customer, order=first.order
+    )
     factories.MessageFactory(ticket=duplicate, body="<p>Me again about the parcel</p>")
     log_in(page, agent.username, factories.PASSWORD)
     page.goto(f"/tickets/{duplicate.number}/")

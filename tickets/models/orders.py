@@ -86,6 +86,15 @@ class Order(models.Model):
         related_name="replacement_orders",
         verbose_name=_("replacement for ticket"),
     )
+    # An exchange's return: what was exchanged against it is not exchanged again.
+    replacement_rma = models.ForeignKey(
+        "tickets.ReturnAuthorization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exchanges",
+        verbose_name=_("exchange of return"),
+    )
     replacement_kind = models.CharField(
         _("replacement kind"), max_length=10, choices=ReplacementKind.choices, blank=True
     )

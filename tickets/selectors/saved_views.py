@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from ..models import SavedView, Store, Ticket
 from ..validators import small_int
 from . import inbox, keyset
+from .filters import TicketFilter
 
 QUERY_MAX = 1000  # characters of a stored query string
 MAX_VALUES = 20  # values kept of one multi-valued parameter (store=1&store=2…)
@@ -23,21 +24,12 @@ MAX_LISTED = 100  # saved views the pane lists (a user keeps at most 50; the res
 SHARE = "tickets.share_savedview"  # supervisors and admins: share a view, edit a shared one
 
 
-def ticket_filter_class():
-    """The inbox's filter class, wherever the read side keeps it (it moves out of tickets/api/)."""
-    try:
-        from .filters import TicketFilter  # type: ignore[import-not-found]
-    except ImportError:
-        from ..api.filters import TicketFilter
-    return TicketFilter
-
-
 @cache
 def query_params() -> tuple[tuple[str, bool], ...]:
     """(name, takes several values) of every parameter a saved view keeps, in the order its URL
     lists them: the view, each filter of the filter class, the search and the sort."""
     params: list[tuple[str, bool]] = [("view", False)]
-    form = ticket_filter_class()(queryset=Ticket.objects.none()).form
+    form = TicketFilter(queryset=Ticket.objects.none()).form
     for name, field in form.fields.items():
         widget = field.widget
         suffixes = getattr(widget, "suffixes", None)
@@ -74,9 +66,7 @@ def normalize_query(raw: str | QueryDict) -> str:
 
 def filter_errors(query: str, user) -> dict[str, list[str]]:
     """What the filter class refuses in a normalised query, as the inbox would show it."""
-    ticket_filter = ticket_filter_class()(
-        QueryDict(query), queryset=Ticket.objects.none(), request=SimpleNamespace(user=user)
-    )
+    ticket_filter = TicketFilter(QueryDict(query), queryset=Ticket.objects.none(), request=SimpleNamespace(user=user))
     if ticket_filter.is_valid():
         return {}
     return {name: [str(error) for error in errors] for name, errors in ticket_filter.errors.items()}
@@ -171,13 +161,13 @@ def tickets_of(query: str, user) -> QuerySet | None:
     store_ids = [small_int(value, digits=18) for value in data.pop("store", [])]
     if None in store_ids:
         return None
-    ticket_filter = ticket_filter_class()(data, queryset=visible, request=SimpleNamespace(user=user))
+    ticket_filter = TicketFilter(data, queryset=visible, request=SimpleNamespace(user=user))
     if not ticket_filter.is_valid():
         return None
     tickets = ticket_filter.qs
     if store_ids:
         tickets = tickets.filter(store_id__in=store_ids)
-    return inbox.search(tickets, data.get("q", ""))
+    return tickets  # the filter class's ``q`` searches, scoped to the user
 
 
 def capped_counts(querysets: list[QuerySet]) -> list[int]:

@@ -192,7 +192,6 @@ def load(user, number: int) -> Ticket:
         .annotate(**buyer_history_columns(user))
         .prefetch_related(
             "tags",
-            "order__lines",
             Prefetch("refunds", queryset=Refund.objects.select_related("approved_by").order_by("created_at")),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),
             Prefetch(
@@ -201,24 +200,41 @@ def load(user, number: int) -> Ticket:
         )
     )
     try:
-        return visible.get(number=number)
+        ticket = visible.get(number=number)
     except Ticket.DoesNotExist:
         raise NotFound() from None
+    _attach_lines(ticket)
+    return ticket
 
 
-def replacement_orders(ticket: Ticket, thread_items: list[ThreadItem]) -> list[Order]:
-    """The ticket's replacement orders with their lines, in one query, and only when the thread
-    (already loaded) says one was made: a ticket without any costs no query."""
-    if not any(item.event and item.event.action == "order.replacement_created" for item in thread_items):
-        return []
-    orders: dict[int, Order] = {}
-    lines = (
-        OrderLine.objects.filter(order__replacement_ticket=ticket).select_related("order").order_by("order_id", "pk")
-    )
-    for line in lines:
-        order = orders.setdefault(line.order_id, line.order)
+def _attach_lines(ticket: Ticket) -> None:
+    """The order's lines and the lines of the ticket's replacement orders, in one query: the
+    order's as its prefetched ``lines``, the replacements as ``ticket.replacement_list``."""
+    condition = Q(order__replacement_ticket_id=ticket.pk)
+    if ticket.order_id is not None:
+        condition |= Q(order_id=ticket.order_id)
+    own: list[OrderLine] = []
+    replacements: dict[int, Order] = {}
+    for line in OrderLine.objects.filter(condition).select_related("order").order_by("order_id", "pk"):
+        if line.order_id == ticket.order_id:
+            own.append(line)
+            continue
+        order = replacements.setdefault(line.order_id, line.order)
         order.shown_lines = [*getattr(order, "shown_lines", []), line]
-    return list(orders.values())
+    if ticket.order is not None:
+        lines = ticket.order.lines.all()
+        lines._result_cache, lines._prefetch_done = own, True  # what prefetch_related leaves
+        ticket.order._prefetched_objects_cache = {"lines": lines}
+    ticket.replacement_list = list(replacements.values())
+
+
+def replacement_orders(ticket: Ticket) -> list[Order]:
+    """The ticket's replacement orders with their lines (read with the order's own by ``load``)."""
+    replacements = getattr(ticket, "replacement_list", None)
+    if replacements is None:
+        _attach_lines(ticket)
+        replacements = ticket.replacement_list
+    return replacements
 
 
 def status_choices_for_agent(ticket: Ticket) -> list[str]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from ..errors import NotFound
+from ..errors import LinkRefused, NotFound
 from ..locks import lock
-from ..models import Customer, Order, Ticket
+from ..models import Customer, Order, Refund, ReturnAuthorization, Ticket
 from ..permissions import ensure_member, require
-from . import audit, sla
+from . import audit, search_index, sla
 from .tickets import CHANGE
 
 
@@ -28,6 +29,13 @@ def link_order(*, ticket: Ticket, order: Order, actor) -> Ticket:
         locked = lock(Ticket, ticket.pk)
         if locked.order_id == order.pk:
             return ticket
+        if locked.order_id is not None and (
+            Refund.objects.filter(ticket=locked).exists() or ReturnAuthorization.objects.filter(ticket=locked).exists()
+        ):
+            raise LinkRefused(
+                _("This ticket has returns or refunds of order %(number)s: it stays linked to that order.")
+                % {"number": locked.order.number}
+            )
         before = {"order": locked.order.number if locked.order_id else None}
         fields = ["order", "awaiting_order_external_id", "last_activity_at", "updated_at"]
         locked.order = order
@@ -45,6 +53,7 @@ def link_order(*, ticket: Ticket, order: Order, actor) -> Ticket:
             after={"order": order.number, "order_id": order.pk, "customer": locked.customer_id},
         )
         sla.refresh_sla(locked)  # the buyer's tier may choose another policy
+        search_index.refresh_on_commit([locked.pk])
     for name in ("order_id", "customer_id", "awaiting_order_external_id", "last_activity_at", *sla.SLA_FIELDS):
         setattr(ticket, name, getattr(locked, name))
     return ticket
@@ -69,6 +78,7 @@ def link_customer(*, ticket: Ticket, customer: Customer, actor) -> Ticket:
             after={"customer": customer.email or customer.name, "customer_id": customer.pk},
         )
         sla.refresh_sla(locked)
+        search_index.refresh_on_commit([locked.pk])  # the buyer's name is searched
     for name in ("customer_id", "last_activity_at", *sla.SLA_FIELDS):
         setattr(ticket, name, getattr(locked, name))
     return ticket

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 
 from ..errors import MergeRefused, SplitRefused
 from ..locks import lock
-from ..models import Attachment, Direction, Dispute, Message, Refund, ReturnAuthorization, Ticket
+from ..models import Attachment, Direction, Dispute, Message, Order, Refund, ReturnAuthorization, Ticket
 from ..permissions import ensure_member, require
 from ..sanitize import preview
 from ..states import TicketStatus
-from . import audit, sla
+from . import audit, search_index, sla
 from .tickets import CHANGE, create_ticket
 
 
@@ -45,6 +45,13 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor) -> Ticket:
             raise MergeRefused(_("#%(number)d is closed: merge into an open ticket.") % {"number": dst.number})
         if src.status == TicketStatus.CLOSED:
             raise MergeRefused(_("#%(number)d is closed already and stays as it is.") % {"number": src.number})
+        if src.order_id and dst.order_id and src.order_id != dst.order_id:
+            # Returns, refunds and disputes belong to their order: on a ticket of another order
+            # they would be shown, exchanged and reported against the wrong one.
+            raise MergeRefused(
+                _("#%(source)d and #%(target)d are about different orders: they cannot be merged.")
+                % {"source": src.number, "target": dst.number}
+            )
         taken = Attachment.objects.filter(ticket=dst).values("sha256")
         moved = {
             "messages": Message.objects.filter(ticket=src).update(ticket=dst),
@@ -53,6 +60,7 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor) -> Ticket:
             "rmas": ReturnAuthorization.objects.filter(ticket=src).update(ticket=dst),
             "refunds": Refund.objects.filter(ticket=src).update(ticket=dst),
             "disputes": Dispute.objects.filter(ticket=src).update(ticket=dst),
+            "replacements": Order.objects.filter(replacement_ticket=src).update(replacement_ticket=dst),
         }
         tags = list(src.tags.all())
         if tags:
@@ -87,6 +95,7 @@ def merge_tickets(*, source: Ticket, target: Ticket, actor) -> Ticket:
         )
         sla.refresh_sla(src)
         sla.refresh_sla(dst)
+        search_index.refresh_on_commit([src.pk, dst.pk])
     for name in ("order_id", "customer_id", "last_message_at", "last_message_preview", "last_activity_at"):
         setattr(target, name, getattr(dst, name))
     source.status, source.closed_at = src.status, src.closed_at
@@ -138,6 +147,7 @@ def split_message(*, message: Message, actor) -> Ticket:
         )
         sla.refresh_sla(src)
         sla.refresh_sla(new)
+        search_index.refresh_on_commit([src.pk, new.pk])
     message.ticket = new
     return new
 

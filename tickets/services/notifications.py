@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ..models import Message, Notification, Refund, StoreMembership, Ticket
+from ..models import Message, Notification, Refund, Store, StoreMembership, Ticket
 from ..models.notifications import NotificationKind
 from ..roles import SUPERVISOR
 from ..sanitize import plain_text, truncate
@@ -103,7 +103,8 @@ def send_emails(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
             continue  # another worker has it
         row = Notification.objects.select_related("user__profile", "ticket", "store").get(pk=pk)
         try:
-            _send_one(row)
+            if not _send_one(row):
+                continue
         except Exception:  # noqa: BLE001 - released for the next sweep; the others still go
             Notification.objects.filter(pk=pk, emailed_at=claimed_at).update(emailed_at=None)
             log.warning("notification e-mail %s not sent", pk, exc_info=True)
@@ -112,8 +113,10 @@ def send_emails(ids: Iterable[int] | None = None, *, limit: int = 500) -> int:
     return sent
 
 
-def _send_one(row: Notification) -> None:
+def _send_one(row: Notification) -> bool:
     user = row.user
+    if not user.is_active or not seen_by(user).filter(pk=row.pk).exists():
+        return False  # left the store (or the team) since: claimed, never sent
     profile = getattr(user, "profile", None)
     language = (profile.language if profile else "") or settings.LANGUAGE_CODE
     with translation.override(language):
@@ -126,6 +129,7 @@ def _send_one(row: Notification) -> None:
         footer = _("You get this e-mail because you chose it in your settings.")
         body = "\n".join([what, row.detail, "", link, "", footer])
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return True
 
 
 # --- The emitters: one per thing that happens ----------------------------------------------------
@@ -184,9 +188,17 @@ def supervisors_of(store_id: int) -> list[int]:
 # --- The bell ------------------------------------------------------------------------------------
 
 
+def seen_by(user):
+    """The user's notifications of stores they are still a member of: one removed from a store
+    no longer reads what happens there, in the bell or by e-mail."""
+    return Notification.objects.filter(user=user).filter(
+        Q(store__isnull=True) | Q(store__in=Store.objects.visible_to(user).values("pk"))
+    )
+
+
 def unread_count(user) -> int:
     """Unread notifications, counted up to BELL_CAP + 1 (the index on user + read_at answers it)."""
-    return Notification.objects.filter(user=user, read_at__isnull=True)[: BELL_CAP + 1].count()
+    return seen_by(user).filter(read_at__isnull=True)[: BELL_CAP + 1].count()
 
 
 def badge(count: int) -> str:
@@ -194,7 +206,7 @@ def badge(count: int) -> str:
 
 
 def latest(user, *, limit: int = 20) -> list[Notification]:
-    return list(Notification.objects.filter(user=user).select_related("ticket")[:limit])
+    return list(seen_by(user).select_related("ticket")[:limit])
 
 
 def mark_read(user, *, ids: Iterable[int] | None = None) -> int:

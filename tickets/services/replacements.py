@@ -122,6 +122,7 @@ def create_replacement(
             fulfilment=original.fulfilment,
             replacement_of=original,
             replacement_ticket=ticket,
+            replacement_rma=rma,
             replacement_kind=kind,
             replacement_state=ReplacementState.QUEUED,
             replacement_note=note,
@@ -177,12 +178,20 @@ def _check_rma(rma: ReturnAuthorization, wanted: dict[int, int], order_lines: di
         raise DomainError(
             _("Return %(number)s failed QC: a supervisor decides before anything is sent.") % {"number": rma.number}
         )
+    # The return is locked by the caller: earlier exchanges of it are all counted here.
     returned = dict(RmaLine.objects.filter(rma=rma).values_list("order_line_id", "quantity"))
+    exchanged = dict(
+        OrderLine.objects.filter(order__replacement_rma=rma)
+        .values("replaces_id")
+        .annotate(n=Sum("quantity"))
+        .values_list("replaces_id", "n")
+    )
     for pk, qty in wanted.items():
-        if qty > returned.get(pk, 0):
+        left = returned.get(pk, 0) - (exchanged.get(pk) or 0)
+        if qty > left:
             raise DomainError(
-                _("Return %(number)s holds %(count)d of “%(item)s”: exchange at most that many.")
-                % {"number": rma.number, "count": returned.get(pk, 0), "item": order_lines[pk].title}
+                _("Return %(number)s has %(count)d of “%(item)s” left to exchange.")
+                % {"number": rma.number, "count": max(0, left), "item": order_lines[pk].title}
             )
 
 

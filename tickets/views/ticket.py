@@ -86,7 +86,7 @@ def ticket_page_response(request, number: int, *, status: int = 200, **extra):
         then_statuses=THEN_STATUSES,
         evidence=evidence_selector.panel(ticket),
         evidence_kinds=EvidenceKind.choices,
-        replacements=ticket_page.replacement_orders(ticket, thread),
+        replacements=ticket_page.replacement_orders(ticket),
         **extra,
     )
     return render(request, "tickets/ticket.html", context, status=status)
