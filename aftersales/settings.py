@@ -345,6 +345,8 @@ AUTO_CLOSE_RESOLVED_AFTER_HOURS = env_int("AFTERSALES_AUTO_CLOSE_HOURS", 96)
 OUTBOX_POLL_SECONDS = env_int("AFTERSALES_OUTBOX_POLL_SECONDS", 60)
 # An open inbox asks for new and changed tickets this often (two indexed queries per ask).
 INBOX_POLL_SECONDS = env_int("AFTERSALES_INBOX_POLL_SECONDS", 15)
+# The inbox's view counts are kept this long per user (0: counted on every page view).
+INBOX_COUNTS_SECONDS = env_int("AFTERSALES_INBOX_COUNTS_SECONDS", 20)
 # An open ticket page tells who else is on it this often; a typing agent pings at most every
 # PRESENCE_TYPING_SECONDS. Both kept in the cache (Redis, or files the processes share), never the database.
 PRESENCE_POLL_SECONDS = env_int("AFTERSALES_PRESENCE_POLL_SECONDS", 10)

@@ -62,6 +62,12 @@ def finance(shopify_store, ebay_store):
 
 
 @pytest.fixture(autouse=True)
+def counts_counted_each_time(settings):
+    # Ids repeat from test to test and the cache outlives each one: kept counts are tested apart.
+    settings.INBOX_COUNTS_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     # Tests create many users with passwords; PBKDF2 would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -98,3 +98,18 @@ def test_a_forged_date_in_a_cursor_serves_the_first_page(client, agent, tickets,
     cursor = base64.urlsafe_b64encode(json.dumps(["activity", [value], 1]).encode()).decode().rstrip("=")
     client.force_login(agent)
     assert client.get(reverse("inbox"), {"view": "all", "sort": "activity", "after": cursor}).status_code == 200
+
+
+def test_view_counts_are_kept_for_a_while_per_user(client, agent, shopify_store, settings):
+    from django.core.cache import cache
+
+    from tickets.selectors.inbox import cached_view_counts
+
+    settings.INBOX_COUNTS_SECONDS = 60
+    cache.delete(f"inbox-counts:{agent.pk}")
+    factories.TicketFactory(store=shopify_store)
+    first = {item.view.key: item.count for item in cached_view_counts(agent)}
+    factories.TicketFactory(store=shopify_store)
+    assert {item.view.key: item.count for item in cached_view_counts(agent)} == first  # kept
+    cache.delete(f"inbox-counts:{agent.pk}")
+    assert {item.view.key: item.count for item in cached_view_counts(agent)}["unsolved"] == first["unsolved"] + 1

@@ -69,6 +69,25 @@ class ViewCount:
         return f"{COUNT_CAP}+" if self.capped else str(self.count)
 
 
+def cached_view_counts(user) -> list[ViewCount]:
+    """``view_counts``, kept for INBOX_COUNTS_SECONDS per user (as the desks agents know keep
+    theirs: a count a few seconds old, not six index ranges on every page view)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    seconds = settings.INBOX_COUNTS_SECONDS
+    if seconds <= 0:
+        return view_counts(user)
+    key = f"inbox-counts:{user.pk}"
+    known = cache.get(key)
+    views = [view for view in VIEWS if view.key != "all"]
+    if isinstance(known, dict) and set(known) == {view.key for view in views}:
+        return [ViewCount(view, known[view.key]) for view in views]
+    counts = view_counts(user)
+    cache.set(key, {item.view.key: item.count for item in counts}, seconds)
+    return counts
+
+
 def view_counts(user) -> list[ViewCount]:
     """Every view's count in one query, each stopping at COUNT_CAP + 1 rows: what an index range
     costs, however many tickets there are."""
@@ -183,12 +202,14 @@ POLL_OVERLAP = timedelta(seconds=5)  # a commit a little older than "now" is not
 POLL_LIMIT = 50
 
 
-def changes_position(visible: QuerySet) -> ChangesPosition:
-    """Where a freshly shown list stands: its newest ticket id and latest activity (from the data
-    alone, so two identical requests get identical pages)."""
+def changes_position() -> ChangesPosition:
+    """Where a freshly shown list stands: the newest ticket id and the latest activity of the
+    whole desk, each read from the end of an index (the visible tickets' maxima took a scan of
+    all of them: 12 ms at 200,000 tickets). A watermark only: what the poll then sends is scoped
+    to the user's list, and nothing visible changed after it is missed."""
     from django.db.models import Max
 
-    top = visible.order_by().aggregate(newest=Max("id"), latest=Max("last_activity_at"))
+    top = Ticket.objects.order_by().aggregate(newest=Max("id"), latest=Max("last_activity_at"))
     latest = top["latest"]
     return ChangesPosition(since=latest.isoformat() if latest else "", after_id=top["newest"] or 0)
 
@@ -205,7 +226,7 @@ def changes(
 
     last = small_int(after_id, digits=18)
     if last is None:
-        return [], changes_position(visible)
+        return [], changes_position()
     try:
         moment = parse_datetime(since) if since else None
         moment = moment.astimezone(UTC) if moment is not None and moment.tzinfo is not None else None

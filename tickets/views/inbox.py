@@ -50,10 +50,10 @@ def inbox_page(request):
     }
     if request.headers.get("HX-Request"):
         return render(request, "components/inbox_rows.html", context)
-    context["views"] = inbox.view_counts(request.user)
+    context["views"] = inbox.cached_view_counts(request.user)
     context["switcher"] = store_switch.switcher(request)
     context["more_filters"] = more_filters(ticket_filter)
-    context["poll"] = inbox.changes_position(Ticket.objects.visible_to(request.user))
+    context["poll"] = inbox.changes_position()
     if context["can_work"]:
         context["bulk"] = inbox.bulk_choices(request.user)
     return render(request, "tickets/inbox.html", context)
