@@ -31,18 +31,27 @@ def new_return(request, number: int):
     return render(request, "components/return_form.html", {"ticket": ticket, "lines": lines})
 
 
+def _quantities(form) -> dict[int, int] | None:
+    """{order line id: quantity} from the form's ``qty-<line>`` fields; None when one is not a
+    whole number (an empty field is 0)."""
+    wanted = {}
+    for key, value in form.items():
+        if key.startswith("qty-"):
+            line, qty = small_int(key[4:]), small_int(value.strip() or "0", digits=4)
+            if line is None or qty is None:
+                return None
+            wanted[line] = qty
+    return wanted
+
+
 @login_required
 @require_POST
 def create_return(request, number: int):
     ticket = _ticket(request, number)
-    wanted = {}
-    for key, value in request.POST.items():
-        if key.startswith("qty-"):
-            line, qty = small_int(key[4:]), small_int(value.strip() or "0", digits=4)
-            if line is None or qty is None:
-                messages.error(request, _("Quantities are whole numbers."))
-                return redirect("ticket", number=ticket.number)
-            wanted[line] = qty
+    wanted = _quantities(request.POST)
+    if wanted is None:
+        messages.error(request, _("Quantities are whole numbers."))
+        return redirect("ticket", number=ticket.number)
     return _do(
         request,
         ticket,
@@ -118,14 +127,10 @@ def new_replacement(request, number: int):
 @require_POST
 def create_replacement(request, number: int):
     ticket = _ticket(request, number)
-    wanted = {}
-    for key, value in request.POST.items():
-        if key.startswith("qty-"):
-            line, qty = small_int(key[4:]), small_int(value.strip() or "0", digits=4)
-            if line is None or qty is None:
-                messages.error(request, _("Quantities are whole numbers."))
-                return redirect("ticket", number=ticket.number)
-            wanted[line] = qty
+    wanted = _quantities(request.POST)
+    if wanted is None:
+        messages.error(request, _("Quantities are whole numbers."))
+        return redirect("ticket", number=ticket.number)
     raw_rma = request.POST.get("rma", "").strip()
     rma = _rma(ticket, raw_rma) if raw_rma else None
     return _do(
