@@ -197,6 +197,20 @@ def test_the_full_sweep_builds_documents_of_old_tickets_never_indexed(agent, sho
 
 
 @postgres
+def test_the_full_sweep_goes_on_where_its_time_ran_out(agent, shopify_store, monkeypatch, settings):
+    from tickets.services import search_index
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "sweep"}}
+    monkeypatch.setattr(search_index, "WINDOW", 1)  # one ticket per step, so the budget ends a run early
+    made = [factories.TicketFactory(store=shopify_store) for _ in range(3)]
+    TicketSearch.objects.filter(ticket__in=made).delete()
+    assert search_index.reindex_stale(recent_only=False, budget_seconds=0) == 1
+    assert search_index.reindex_stale(recent_only=False, budget_seconds=0) == 1
+    assert search_index.reindex_stale(recent_only=False, budget_seconds=60) == 1
+    assert TicketSearch.objects.filter(ticket__in=made).count() == 3
+
+
+@postgres
 def test_an_older_build_never_overwrites_a_newer_document(shopify_store):
     ticket = ticket_saying(shopify_store, "first words")
     later = ticket.last_activity_at + timedelta(hours=1)

@@ -19,6 +19,7 @@ import time
 from collections.abc import Iterable
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -33,7 +34,9 @@ logger = logging.getLogger(__name__)
 # A thread longer than this is indexed by its first part: tsvector holds at most 1 MB.
 MAX_DOCUMENT_CHARS = 200_000
 BATCH = 1_000
-RECENT = timedelta(days=2)  # what the every-minute sweep looks at; the daily one looks at all
+RECENT = timedelta(days=2)  # what the every-minute sweep looks at; the hourly one looks at all
+WINDOW = 5_000  # ids per step of the hourly sweep
+SWEEP_POSITION_KEY = "search-index:sweep-position"
 
 
 def enabled() -> bool:
@@ -139,19 +142,37 @@ def stale_ticket_ids(*, since=None, limit: int = BATCH) -> list[int]:
 
 
 def reindex_stale(*, recent_only: bool = True, budget_seconds: float = 0, now=None) -> int:
-    """The safety net: rebuild stale documents, newest activity first; returns how many.
+    """The safety net: rebuild stale documents; returns how many.
 
-    ``recent_only``: tickets active in the last RECENT (a range of the activity index, cheap enough
-    for every minute); otherwise every ticket, batch after batch until none is stale or
-    ``budget_seconds`` have passed (the rest is left to the next run)."""
+    ``recent_only``: tickets active in the last RECENT, newest first (a range of the activity
+    index, cheap enough for every minute). Otherwise every ticket, walked by id window (each
+    window one indexed range, so a million tickets cost a linear pass, not a rescan per batch),
+    until the end or ``budget_seconds``; the next run goes on where this one stopped."""
     if not enabled():
         return 0
-    since = (now or timezone.now()) - RECENT if recent_only else None
     started, done = time.monotonic(), 0
+    if recent_only:
+        since = (now or timezone.now()) - RECENT
+        while True:
+            ids = stale_ticket_ids(since=since, limit=BATCH)
+            if not ids:
+                return done
+            done += refresh_documents(ids)
+            if len(ids) < BATCH or time.monotonic() - started >= budget_seconds:
+                return done
+    position = cache.get(SWEEP_POSITION_KEY, 0)
     while True:
-        ids = stale_ticket_ids(since=since, limit=BATCH)
-        if not ids:
+        # The next window starts at the first ticket past the position: gaps in the ids cost nothing.
+        first = Ticket.objects.filter(pk__gt=position).order_by("pk").values_list("pk", flat=True).first()
+        if first is None:
+            cache.set(SWEEP_POSITION_KEY, 0, None)  # the whole table seen: the next run starts over
             return done
-        done += refresh_documents(ids)
-        if len(ids) < BATCH or time.monotonic() - started >= budget_seconds:
+        window = Ticket.objects.filter(pk__gte=first, pk__lt=first + WINDOW)
+        stale = window.filter(
+            Q(search_document__isnull=True) | Q(search_document__activity_at__lt=F("last_activity_at"))
+        )
+        done += refresh_documents(stale.values_list("pk", flat=True))
+        position = first + WINDOW - 1
+        if time.monotonic() - started >= budget_seconds:
+            cache.set(SWEEP_POSITION_KEY, position, None)
             return done
