@@ -261,10 +261,16 @@ def _queries(client, url) -> int:
 def test_the_pane_asks_a_fixed_number_of_times_however_many_views(client, agent, supervisor, shopify_store, returns):
     client.force_login(agent)
     save_view(actor=agent, name="v0", query=f"view=all&store={shopify_store.pk}&status=open&q=Return")
-    few = _queries(client, reverse("inbox-views"))
-    for n in range(1, 12):
+
+    def one_of_each_shape(n: int) -> None:
         save_view(actor=agent, name=f"v{n}", query=f"view=mine&store={shopify_store.pk}&type=return&assignee=me")
         save_view(actor=supervisor, name=f"s{n}", query="view=sla_risk&priority=high&tag=fragile", shared=True)
+
+    one_of_each_shape(1)
+    _queries(client, reverse("inbox-views"))  # a search word's forms are asked once per process
+    few = _queries(client, reverse("inbox-views"))
+    for n in range(2, 12):
+        one_of_each_shape(n)
     many = _queries(client, reverse("inbox-views"))
     assert many == few and many <= 6
 

@@ -45,6 +45,7 @@ def test_an_agent_uploads_a_photo_and_sees_its_thumbnail_and_the_checklist_move(
     thumb = page.locator("#evidence img[alt='crack.png']")
     expect(thumb).to_be_visible()
     expect(page.locator(".toast", has_text="crack.png attached")).to_be_visible()
+    expect(thumb).to_have_js_property("complete", True)  # loaded (or failed: then its width is 0)
     assert thumb.evaluate("img => img.naturalWidth") == 320  # our thumbnail, loaded through its scoped URL
     expect(page.locator("#evidence [data-requirement=photos]")).to_have_class("done")
     expect(page.locator("#evidence [data-requirement=unboxing_video]")).to_have_class("missing")
