@@ -114,3 +114,18 @@ def test_view_counts_are_kept_for_a_while_per_user(client, agent, shopify_store,
     assert {item.view.key: item.count for item in cached_view_counts(agent)} == first  # kept
     cache.delete(f"inbox-counts:{agent.pk}")
     assert {item.view.key: item.count for item in cached_view_counts(agent)}["unsolved"] == first["unsolved"] + 1
+
+
+def test_each_row_shows_its_own_tags(client, agent, shopify_store):
+    from tickets.models import Tag
+
+    tagged = factories.TicketFactory(store=shopify_store)
+    tagged.tags.add(Tag.objects.create(name="zerbrochen"), Tag.objects.create(name="破损"))
+    plain = factories.TicketFactory(store=shopify_store)
+    client.force_login(agent)
+    page = client.get(reverse("inbox"), {"view": "all"}).content.decode()
+    row = page[page.index(f'id="t-{tagged.number}"') :]
+    row = row[: row.index("</tr>")]
+    assert '<span class="tag">zerbrochen</span>' in row and '<span class="tag">破损</span>' in row
+    other = page[page.index(f'id="t-{plain.number}"') :]
+    assert 'class="tag"' not in other[: other.index("</tr>")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -106,6 +106,10 @@ def view_counts(user) -> list[ViewCount]:
     return [ViewCount(view, count) for view, count in zip(views, counts, strict=True)]
 
 
+# An inbox row's tags as a plain list: ``ticket.tags.all`` would build a queryset on every row.
+ROW_TAGS = Prefetch("tags", to_attr="tag_list")
+
+
 SORT_CHOICES = [
     ("sla", _("SLA due")),
     ("activity", _("Last activity")),
@@ -131,7 +135,7 @@ def page(
     position = keyset.decode(sort, after) if after else None
     if position:
         queryset = sort.after(queryset, *position)
-    rows = list(queryset.select_related("store", "customer", "assignee", "order").prefetch_related("tags")[: size + 1])
+    rows = list(queryset.select_related("store", "customer", "assignee", "order").prefetch_related(ROW_TAGS)[: size + 1])
     next_cursor = keyset.encode(sort, rows[size - 1]) if len(rows) > size else None
     return rows[:size], next_cursor
 
@@ -234,7 +238,7 @@ def changes(
         moment = None
     now = timezone.now()
     related = ("store", "customer", "assignee", "order")
-    new = list(listed.filter(id__gt=last).order_by("id").select_related(*related).prefetch_related("tags")[:POLL_LIMIT])
+    new = list(listed.filter(id__gt=last).order_by("id").select_related(*related).prefetch_related(ROW_TAGS)[:POLL_LIMIT])
     worked: list[Ticket] = []
     next_since, next_id = since if moment is not None else "", 0
     if moment is not None:
@@ -249,7 +253,7 @@ def changes(
             listed.filter(after, id__lte=last)
             .order_by("last_activity_at", "id")
             .select_related(*related)
-            .prefetch_related("tags")[:POLL_LIMIT]
+            .prefetch_related(ROW_TAGS)[:POLL_LIMIT]
         )
         if len(worked) == POLL_LIMIT:  # more to come: continue right after the last one sent
             next_since, next_id = worked[-1].last_activity_at.isoformat(), worked[-1].pk
