@@ -135,7 +135,9 @@ def page(
     position = keyset.decode(sort, after) if after else None
     if position:
         queryset = sort.after(queryset, *position)
-    rows = list(queryset.select_related("store", "customer", "assignee", "order").prefetch_related(ROW_TAGS)[: size + 1])
+    rows = list(
+        queryset.select_related("store", "customer", "assignee", "order").prefetch_related(ROW_TAGS)[: size + 1]
+    )
     next_cursor = keyset.encode(sort, rows[size - 1]) if len(rows) > size else None
     return rows[:size], next_cursor
 
@@ -238,7 +240,9 @@ def changes(
         moment = None
     now = timezone.now()
     related = ("store", "customer", "assignee", "order")
-    new = list(listed.filter(id__gt=last).order_by("id").select_related(*related).prefetch_related(ROW_TAGS)[:POLL_LIMIT])
+    new = list(
+        listed.filter(id__gt=last).order_by("id").select_related(*related).prefetch_related(ROW_TAGS)[:POLL_LIMIT]
+    )
     worked: list[Ticket] = []
     next_since, next_id = since if moment is not None else "", 0
     if moment is not None:
