@@ -210,12 +210,15 @@ def load(user, number: int) -> Ticket:
 def _attach_lines(ticket: Ticket) -> None:
     """The order's lines and the lines of the ticket's replacement orders, in one query: the
     order's as its prefetched ``lines``, the replacements as ``ticket.replacement_list``."""
-    condition = Q(order__replacement_ticket_id=ticket.pk)
+    # The orders first (two index lookups), then their lines by order id: an OR across the join
+    # to orders read every order line of the desk (0.7 s at a million tickets).
+    orders = Q(replacement_ticket_id=ticket.pk)
     if ticket.order_id is not None:
-        condition |= Q(order_id=ticket.order_id)
+        orders |= Q(pk=ticket.order_id)
     own: list[OrderLine] = []
     replacements: dict[int, Order] = {}
-    for line in OrderLine.objects.filter(condition).select_related("order").order_by("order_id", "pk"):
+    lines = OrderLine.objects.filter(order_id__in=Order.objects.filter(orders).values("pk"))
+    for line in lines.select_related("order").order_by("order_id", "pk"):
         if line.order_id == ticket.order_id:
             own.append(line)
             continue
