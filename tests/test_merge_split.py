@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests import factories
 from tickets.errors import MergeRefused, NotFound, PermissionDenied, SplitRefused
@@ -79,6 +80,42 @@ def test_a_ticket_with_a_return_keeps_its_order(shopify_store, agent):
         link_order(ticket=ticket, order=other, actor=agent)
     ticket.refresh_from_db()
     assert ticket.order_id != other.pk
+
+
+def test_a_ticket_with_a_replacement_or_dispute_keeps_its_order(shopify_store, agent):
+    from tickets.errors import LinkRefused
+    from tickets.services.replacements import create_replacement
+
+    reshipped = factories.TicketFactory(store=shopify_store)
+    line = factories.OrderLineFactory(order=reshipped.order, quantity=1)
+    create_replacement(reshipped, {line.pk: 1}, actor=agent, kind="reship")
+    disputed = factories.TicketFactory(store=shopify_store)
+    factories.m.Dispute.objects.create(
+        ticket=disputed,
+        store=shopify_store,
+        order=disputed.order,
+        external_id="case-1",
+        kind=factories.m.DisputeKind.values[0],
+        opened_at=timezone.now(),
+    )
+    for ticket in (reshipped, disputed):
+        other = factories.OrderFactory(store=shopify_store, customer=ticket.customer)
+        with pytest.raises(LinkRefused):
+            link_order(ticket=ticket, order=other, actor=agent)
+        ticket.refresh_from_db()
+        assert ticket.order_id != other.pk
+
+
+def test_a_replacement_order_is_not_linked_as_a_tickets_order(shopify_store, agent):
+    from tickets.errors import LinkRefused
+    from tickets.services.replacements import create_replacement
+
+    ticket = factories.TicketFactory(store=shopify_store)
+    line = factories.OrderLineFactory(order=ticket.order, quantity=1)
+    replacement = create_replacement(ticket, {line.pk: 1}, actor=agent, kind="reship")
+    other = factories.TicketFactory(store=shopify_store, order=None)
+    with pytest.raises(LinkRefused, match="replacement"):
+        link_order(ticket=other, order=replacement, actor=agent)
 
 
 def test_a_merge_is_audited_on_both_tickets(pair, agent):

@@ -211,6 +211,19 @@ def test_the_full_sweep_goes_on_where_its_time_ran_out(agent, shopify_store, mon
 
 
 @postgres
+def test_a_position_past_the_end_starts_the_sweep_over_at_once(agent, shopify_store, settings):
+    from tickets.services import search_index
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "past"}}
+    from django.core.cache import cache
+
+    made = factories.TicketFactory(store=shopify_store)
+    TicketSearch.objects.filter(ticket=made).delete()
+    cache.set(search_index._sweep_key(), made.pk + 10_000_000, None)  # left by a bigger database
+    assert search_index.reindex_stale(recent_only=False, budget_seconds=60) == 1
+
+
+@postgres
 def test_an_older_build_never_overwrites_a_newer_document(shopify_store):
     ticket = ticket_saying(shopify_store, "first words")
     later = ticket.last_activity_at + timedelta(hours=1)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import LinkRefused, NotFound
 from ..locks import lock
-from ..models import Customer, Order, Refund, ReturnAuthorization, Ticket
+from ..models import Customer, Dispute, Order, Refund, ReturnAuthorization, Ticket
 from ..permissions import ensure_member, require
 from . import audit, search_index, sla
 from .tickets import CHANGE
@@ -29,11 +29,13 @@ def link_order(*, ticket: Ticket, order: Order, actor) -> Ticket:
         locked = lock(Ticket, ticket.pk)
         if locked.order_id == order.pk:
             return ticket
-        if locked.order_id is not None and (
-            Refund.objects.filter(ticket=locked).exists() or ReturnAuthorization.objects.filter(ticket=locked).exists()
-        ):
+        if order.replacement_of_id is not None:
+            raise LinkRefused(_("This order is a replacement: link the ticket to the original order."))
+        if locked.order_id is not None and _has_order_work(locked):
             raise LinkRefused(
-                _("This ticket has returns or refunds of order %(number)s: it stays linked to that order.")
+                _(
+                    "This ticket has returns, refunds, replacements or disputes of order %(number)s: it stays linked to that order."
+                )
                 % {"number": locked.order.number}
             )
         before = {"order": locked.order.number if locked.order_id else None}
@@ -57,6 +59,19 @@ def link_order(*, ticket: Ticket, order: Order, actor) -> Ticket:
     for name in ("order_id", "customer_id", "awaiting_order_external_id", "last_activity_at", *sla.SLA_FIELDS):
         setattr(ticket, name, getattr(locked, name))
     return ticket
+
+
+def _has_order_work(ticket: Ticket) -> bool:
+    """Whether something on the ticket belongs to its order (and would be shown against another)."""
+    return any(
+        rows.filter(**{field: ticket}).exists()
+        for rows, field in (
+            (Refund.objects, "ticket"),
+            (ReturnAuthorization.objects, "ticket"),
+            (Dispute.objects, "ticket"),
+            (Order.objects, "replacement_ticket"),
+        )
+    )
 
 
 def link_customer(*, ticket: Ticket, customer: Customer, actor) -> Ticket:

@@ -114,6 +114,12 @@ def rebuild_all(*, batch: int = 5_000) -> int:
         last = ids[-1]
 
 
+def _sweep_key() -> str:
+    """The sweep's position is of one database: the cache may serve several (staging, a bench)."""
+    settings_dict = connection.settings_dict
+    return f"{SWEEP_POSITION_KEY}:{settings_dict.get('HOST') or ''}:{settings_dict.get('PORT') or ''}:{settings_dict['NAME']}"
+
+
 def refresh_on_commit(ticket_ids: Iterable[int]) -> None:
     """Rebuild these tickets' documents once the current transaction commits. A failure is only
     logged: the change itself is committed, and the beat sweep rebuilds the document later."""
@@ -160,12 +166,17 @@ def reindex_stale(*, recent_only: bool = True, budget_seconds: float = 0, now=No
             done += refresh_documents(ids)
             if len(ids) < BATCH or time.monotonic() - started >= budget_seconds:
                 return done
-    position = cache.get(SWEEP_POSITION_KEY, 0)
+    key = _sweep_key()
+    position = cache.get(key, 0)
+    wrapped = position == 0  # started at the beginning: the end of the table ends the run
     while True:
         # The next window starts at the first ticket past the position: gaps in the ids cost nothing.
         first = Ticket.objects.filter(pk__gt=position).order_by("pk").values_list("pk", flat=True).first()
+        if first is None and not wrapped:
+            position, wrapped = 0, True  # past the end (or a position of before a restore): start over now
+            continue
         if first is None:
-            cache.set(SWEEP_POSITION_KEY, 0, None)  # the whole table seen: the next run starts over
+            cache.set(key, 0, None)  # the whole table seen: the next run starts over
             return done
         window = Ticket.objects.filter(pk__gte=first, pk__lt=first + WINDOW)
         stale = window.filter(
@@ -174,5 +185,5 @@ def reindex_stale(*, recent_only: bool = True, budget_seconds: float = 0, now=No
         done += refresh_documents(stale.values_list("pk", flat=True))
         position = first + WINDOW - 1
         if time.monotonic() - started >= budget_seconds:
-            cache.set(SWEEP_POSITION_KEY, position, None)
+            cache.set(key, position, None)
             return done
