@@ -233,11 +233,7 @@ def _attach_lines(ticket: Ticket) -> None:
 
 def replacement_orders(ticket: Ticket) -> list[Order]:
     """The ticket's replacement orders with their lines (read with the order's own by ``load``)."""
-    replacements = getattr(ticket, "replacement_list", None)
-    if replacements is None:
-        _attach_lines(ticket)
-        replacements = ticket.replacement_list
-    return replacements
+    return ticket.replacement_list
 
 
 def status_choices_for_agent(ticket: Ticket) -> list[str]:
