@@ -38,6 +38,15 @@ _OWN_AUTOMATION = [
 ] + ["tickets.view_rulerun", "tickets.view_auditevent"]
 
 
+_REPORTS = ["tickets.view_refund_report", "tickets.view_platformrefund", "tickets.view_exchangerate"]
+_FINANCE_OWN = [
+    "tickets.close_refund_month",
+    "tickets.add_exchangerate",
+    "tickets.change_exchangerate",
+    "tickets.view_closedmonth",
+]
+
+
 def _role(*parts: list[str]) -> list[str]:
     return sorted({perm for part in parts for perm in part})
 
@@ -49,9 +58,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         _WORK_TICKETS,
         _OWN_AUTOMATION,
         ["tickets.approve_refund", "tickets.change_refund", "tickets.share_savedview"],
+        _REPORTS,
     ),
-    # Finance reads tickets, orders and refunds for its reports; it changes nothing.
-    FINANCE: _role(_VIEW_DOMAIN, ["tickets.view_auditevent"]),
+    # Finance reads tickets, orders and refunds for its reports; it changes nothing on them. It
+    # keeps the exchange rates, exports the report and closes months.
+    FINANCE: _role(_VIEW_DOMAIN, ["tickets.view_auditevent"], _REPORTS, _FINANCE_OWN),
     ADMIN: _role(
         _VIEW_DOMAIN,
         [
@@ -64,6 +75,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
             "tickets.view_auditevent",
             "tickets.share_savedview",
             "tickets.view_outboxaction",
+            "tickets.view_refund_report",
+            "tickets.view_exchangerate",
             "integrations.view_rawpayload",
             "integrations.view_workerheartbeat",
             "auth.add_user",

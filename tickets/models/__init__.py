@@ -10,7 +10,17 @@ from .notifications import Notification, NotificationKind
 from .orders import Fulfilment, Order, OrderLine, ReplacementKind, ReplacementState, TrackingStatus
 from .outbox import OutboxAction, OutboxKind, OutboxStatus
 from .profiles import UserProfile
-from .refunds import PlatformRefund, Refund, RefundKind, RefundMethod
+from .refunds import (
+    ClosedMonth,
+    ExchangeRate,
+    ExportStatus,
+    PlatformRefund,
+    Refund,
+    RefundExport,
+    RefundKind,
+    RefundLine,
+    RefundMethod,
+)
 from .rma import QcResult, ReturnAuthorization, RmaLine
 from .rules import Rule, RuleEvent, RuleRun
 from .saved_views import SavedView
@@ -21,6 +31,11 @@ from .stores import Mailbox, MailboxKind, Platform, Store, StoreMembership, Team
 from .tickets import Channel, Priority, Tag, Ticket, TicketReason, TicketType
 
 __all__ = [
+    "ClosedMonth",
+    "ExchangeRate",
+    "ExportStatus",
+    "RefundExport",
+    "RefundLine",
     "ReplacementKind",
     "ReplacementState",
     "Channel",

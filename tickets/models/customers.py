@@ -26,6 +26,12 @@ class Customer(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     return_count = models.PositiveIntegerField(_("returns"), default=0)
     order_count = models.PositiveIntegerField(_("orders"), default=0)
+    # The return-risk flag (tickets/services/return_risk.py keeps it; triage rules and the refund
+    # approval policy read it): returns and orders in the store's period, and since when flagged.
+    return_risk = models.BooleanField(_("return risk"), default=False)
+    return_risk_since = models.DateTimeField(_("return risk since"), null=True, blank=True)
+    period_returns = models.PositiveIntegerField(_("returns in period"), default=0)
+    period_orders = models.PositiveIntegerField(_("orders in period"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = scoped_manager()

@@ -1,5 +1,7 @@
 """Stores (a seller's shop on one platform), their members and teams."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -82,6 +84,41 @@ class Store(models.Model):
         _("return address"), blank=True, help_text=_("Where returned parcels go; new returns start with it.")
     )
     enabled = models.BooleanField(_("enabled"), default=True)
+    # Refund approval policy: what needs a supervisor whatever the requester's limit.
+    refund_without_return_limit = models.DecimalField(
+        _("refund without return: approval above"),
+        max_digits=18,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_(
+            "A refund without a return above this amount (store currency) always needs a supervisor. Empty: no such rule."
+        ),
+    )
+    high_value_categories = models.JSONField(
+        _("high-value categories"),
+        default=list,
+        blank=True,
+        help_text=_('Product categories whose refunds always need a supervisor, e.g. ["Electronics"].'),
+    )
+    return_risk_rate = models.DecimalField(
+        _("return-risk rate"),
+        max_digits=5,
+        decimal_places=4,
+        default=Decimal("0.3000"),
+        help_text=_(
+            "A buyer whose returns ÷ orders in the period is above this (0.30 = 30%) is flagged as a return risk."
+        ),
+    )
+    return_risk_min_returns = models.PositiveSmallIntegerField(
+        _("return-risk minimum returns"), default=3, help_text=_("…and who returned at least this many times.")
+    )
+    return_risk_period_days = models.PositiveSmallIntegerField(_("return-risk period (days)"), default=180)
+    reconcile_after_days = models.PositiveSmallIntegerField(
+        _("reconcile after (days)"),
+        default=7,
+        help_text=_("A refund of ours the platform has not reported after this many days is listed as missing there."),
+    )
     email_sender_name = models.CharField(
         _("email sender name"),
         max_length=120,
