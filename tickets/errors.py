@@ -131,3 +131,22 @@ class EvidenceDuplicate(DomainError):
 class EvidenceKindInvalid(DomainError):
     code = "evidence_kind_invalid"
     default_message = _("Choose what the file shows.")
+
+
+class RefundRequestInvalid(DomainError):
+    """A refund request that names something wrong (amount, lines, kind, method, month)."""
+
+    code = "invalid_refund"
+    default_message = _("This refund request is not valid.")
+
+
+class RefundNeedsOrder(DomainError):
+    code = "refund_needs_order"
+    http_status = 409
+    default_message = _("Link the ticket to its order first: a refund is paid back against an order.")
+
+
+class MonthClosed(DomainError):
+    code = "month_closed"
+    http_status = 409
+    default_message = _("This month of the refund report is closed; nothing in it changes any more.")

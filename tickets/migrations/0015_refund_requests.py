@@ -349,5 +349,46 @@ class Migration(migrations.Migration):
                 condition=models.Q(("amount__gte", 0)), name="refundline_amount_not_negative"
             ),
         ),
+        migrations.RemoveConstraint(
+            model_name="notification",
+            name="notification_kind_valid",
+        ),
+        migrations.AlterField(
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("assigned", "Assigned to you"),
+                    ("mentioned", "Mentioned in a note"),
+                    ("refund_decided", "Your refund was decided"),
+                    ("approval_requested", "A refund waits for your approval"),
+                    ("sla_at_risk", "SLA at risk"),
+                    ("sla_breached", "SLA breached"),
+                    ("qc_failed", "A returned item failed QC"),
+                ],
+                max_length=20,
+                verbose_name="kind",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "assigned",
+                            "mentioned",
+                            "refund_decided",
+                            "approval_requested",
+                            "sla_at_risk",
+                            "sla_breached",
+                            "qc_failed",
+                        ],
+                    )
+                ),
+                name="notification_kind_valid",
+            ),
+        ),
         migrations.RunPython(grant_reports, revoke_reports),
     ]

@@ -9,6 +9,7 @@ class NotificationKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned to you")
     MENTIONED = "mentioned", _("Mentioned in a note")
     REFUND_DECIDED = "refund_decided", _("Your refund was decided")
+    APPROVAL_REQUESTED = "approval_requested", _("A refund waits for your approval")
     SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
     SLA_BREACHED = "sla_breached", _("SLA breached")
     QC_FAILED = "qc_failed", _("A returned item failed QC")

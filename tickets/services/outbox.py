@@ -71,3 +71,17 @@ def enqueue_refund_execution(refund: Refund, *, lines: list[dict[str, Any]] | No
         payload={"refund_id": refund.pk, "lines": list(lines or [])},
         idempotency_key=refund_action_key(refund),
     )
+
+
+def enqueue_refund_execution_again(refund: Refund) -> OutboxAction:
+    """The refund's one action, for a retry of a failed refund (now executing again): the row
+    the first attempt used, or a new one with the same key if it is gone."""
+    existing = OutboxAction.objects.filter(idempotency_key=refund_action_key(refund)).first()
+    if existing is not None:
+        return existing
+    return enqueue(
+        kind=OutboxKind.EXECUTE_REFUND,
+        store=refund.store,
+        payload={"refund_id": refund.pk, "lines": []},
+        idempotency_key=refund_action_key(refund),
+    )
