@@ -66,6 +66,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=35),
         "options": {"expires": 3600},
     },
+    # Buyers' return-risk flags (the refund approval policy and the triage rules read them).
+    "sweep-return-risk": {
+        "task": "tickets.sweep_return_risk",
+        "schedule": crontab(minute=50),
+        "options": {"expires": 3600},
+    },
     "expire-unshipped-returns": {
         "task": "tickets.expire_unshipped_returns",
         "schedule": crontab(minute=20, hour="*/6"),

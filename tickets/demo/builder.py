@@ -41,7 +41,8 @@ from ..models import (
 from ..money import Money
 from ..sanitize import preview, text_to_html
 from ..services import audit, sequences
-from ..services.refunds import transition_refund, within_approval_limit
+from ..services.refund_decisions import approve_refund, reject_refund
+from ..services.refunds import request_refund, transition_refund
 from ..services.rma import transition_rma
 from ..services.tickets import NOTE_SILENCE, add_internal_note, assign, change_status, create_ticket, receive_message
 from ..states import ActorKind, RefundStatus, RmaStatus, TicketStatus
@@ -81,6 +82,7 @@ def load_demo(*, now=None) -> Summary:
     with transaction.atomic():
         stores = _stores(created)
         users = _users(stores, created)
+        _exchange_rates((now or timezone.now()).date(), created)
         customers = _customers(plan, stores, created)
         orders = _orders(plan, stores, customers, created)
         context = _Context(stores, users, customers, orders, _tags(created), packs())
@@ -155,6 +157,21 @@ def _users(stores: dict[str, Store], created: Counter[str]) -> dict[str, User]:
             created["memberships"] += made
         users[staff.username] = User.objects.get(pk=user.pk)  # fresh: an empty permission cache
     return users
+
+
+# Reference rates of the demo's day (1 base = rate quote), so a refund in another currency than
+# its store's converts against the requester's limit (tickets/services/exchange_rates.py).
+DEMO_RATES = [("EUR", "USD", "1.0512"), ("GBP", "EUR", "1.1893"), ("GBP", "USD", "1.2502"), ("USD", "JPY", "150.42")]
+
+
+def _exchange_rates(day, created: Counter[str]) -> None:
+    from ..models import ExchangeRate
+    from ..services.exchange_rates import record_rate
+
+    for base, quote, rate in DEMO_RATES:
+        if not ExchangeRate.objects.filter(base=base, quote=quote, valid_on=day).exists():
+            record_rate(base, quote, rate, day, actor=None, source="demo")
+            created["exchange_rates"] += 1
 
 
 def _customers(plan: Plan, stores: dict[str, Store], created: Counter[str]) -> dict[tuple[int, str], int]:
@@ -440,6 +457,7 @@ class _TicketWriter:
     # --- status -----------------------------------------------------------------------------------
     def finish(self, ticket: Ticket) -> None:
         status = self.plan.status
+        ticket.refresh_from_db(fields=["status"])  # a pending refund already made it wait for approval
         if status in (T.WAITING_CUSTOMER, T.WAITING_WAREHOUSE, T.WAITING_APPROVAL) and ticket.status != status:
             change_status(ticket, status, actor=self.handler)
         elif status in (T.RESOLVED, T.CLOSED):
@@ -516,47 +534,37 @@ class _TicketWriter:
 
     # --- refunds ----------------------------------------------------------------------------------
     def refund(self, ticket: Ticket, planned: RefundPlan, position: int) -> None:
+        """Asked for through request_refund, as an agent would: the store's policy decides whether
+        the handler approves it alone; a supervisor decides the rest as planned."""
         handler, supervisor = self.handler, self.supervisor
-        refund = Refund.objects.create(
-            ticket=ticket,
-            order=self.order,
-            store=self.store,
+        refund = request_refund(
+            ticket,
+            actor=handler,
             amount=planned.amount.amount,
             currency=planned.amount.currency,
             kind=planned.kind,
             method=RefundMethod.ORIGINAL_PAYMENT,
             reason=planned.reason,
-            attribution_month=(planned.done_at if planned.final == F.SUCCEEDED else planned.requested_at)
-            .date()
-            .replace(day=1),
-            requested_by=handler,
             idempotency_key=uuid.uuid5(REFUND_KEYS, f"{self.plan.store.key}:{self.plan.message_id}:{position}"),
-        )
-        audit.record(
-            actor=handler,
-            action="refund.requested",
-            obj=refund,
-            after={"status": refund.status, "amount": str(planned.amount.amount), "currency": refund.currency},
         )
         self.date_events(ticket, planned.requested_at)
         final = planned.final
-        if final != F.REQUESTED:
-            if final in (F.PENDING_APPROVAL, F.REJECTED) or not within_approval_limit(handler, refund):
-                transition_refund(refund, F.PENDING_APPROVAL, actor=handler)
-                if final == F.REJECTED:
-                    transition_refund(refund, F.REJECTED, actor=supervisor, note="offer a smaller partial refund")
-                elif final != F.PENDING_APPROVAL:
-                    transition_refund(refund, F.APPROVED, actor=supervisor)
-            else:
-                transition_refund(refund, F.APPROVED, actor=handler, note="within the requester's approval limit")
+        if refund.status == F.PENDING_APPROVAL:
+            if final == F.REJECTED:
+                reject_refund(refund, actor=supervisor, note="offer a smaller partial refund")
+            elif final in (F.APPROVED, F.SUCCEEDED):
+                approve_refund(refund, actor=supervisor)
         self.date_events(ticket, planned.decided_at or planned.requested_at)
         if final == F.SUCCEEDED:
             transition_refund(refund, F.EXECUTING, **SYSTEM)
             transition_refund(refund, F.SUCCEEDED, platform_refund_id=planned.platform_refund_id, **SYSTEM)
             self.date_events(ticket, planned.done_at)
+        refund.refresh_from_db()
+        final = refund.status
         decided = planned.decided_at if final != F.PENDING_APPROVAL else planned.requested_at
         approved = final in (F.APPROVED, F.SUCCEEDED)
         Refund.objects.filter(pk=refund.pk).update(
+            attribution_month=planned.done_at.date().replace(day=1) if final == F.SUCCEEDED else None,
             created_at=planned.requested_at,
             approved_at=planned.decided_at if approved else None,
             executing_at=planned.done_at if final == F.SUCCEEDED else None,
