@@ -372,3 +372,21 @@ def test_return_risk_flag_follows_the_store_threshold(shopify_store):
     shopify_store.save()
     customer.refresh_from_db()
     assert not return_risk.refresh(customer).return_risk
+
+
+def test_a_correction_of_a_refund_in_a_closed_month_counts_in_the_open_month_and_names_it(
+    ticket, limited_agent, supervisor
+):
+    original = ask(ticket, limited_agent, "10.00")
+    transition_refund(original, F.EXECUTING, actor=None, actor_kind=ActorKind.SYSTEM)
+    transition_refund(original, F.SUCCEEDED, actor=None, actor_kind=ActorKind.SYSTEM)
+    original.refresh_from_db()
+    ClosedMonth.objects.create(month=original.attribution_month, closed_by=supervisor)
+
+    correction = ask(ticket, limited_agent, "5.00", corrects=original)
+
+    next_month = (original.attribution_month + timedelta(days=32)).replace(day=1)
+    assert correction.corrects == original and correction.attribution_month == next_month
+    pending = ask(ticket, limited_agent, "1.00")
+    with pytest.raises(RefundRequestInvalid):
+        ask(ticket, limited_agent, "1.00", corrects=pending)

@@ -196,6 +196,7 @@ def request_refund(
     note: str = "",
     actor_kind: str | None = None,
     idempotency_key=None,
+    corrects: Refund | None = None,
 ) -> Refund:
     """Ask for a refund on the ticket's order: the one entry for the ticket page, the API, rules
     and the demo.
@@ -205,7 +206,8 @@ def request_refund(
     decided under the order's row lock. The store's approval policy (``refund_policy``) says
     whether the requester approves it alone (it is then approved at once and, to the original
     payment, queued for the platform) or a supervisor must (it waits in the approvals queue).
-    A repeated ``idempotency_key`` returns the refund it made the first time.
+    A repeated ``idempotency_key`` returns the refund it made the first time. A correction of a
+    succeeded refund (``corrects``) counts in the open month, whatever month the original is in.
     """
     from ..errors import MonthClosed, RefundNeedsOrder, RefundRequestInvalid
     from ..locks import lock
@@ -236,6 +238,10 @@ def request_refund(
         raise RefundRequestInvalid(_("Say why the buyer gets this refund."))
     if len(reason) > REASON_MAX:
         raise RefundRequestInvalid(_("Keep the reason under %(max)s characters.") % {"max": REASON_MAX})
+    if corrects is not None:
+        if corrects.order_id != ticket.order_id or corrects.status != F.SUCCEEDED:
+            raise RefundRequestInvalid(_("A correction names a refund of this order that went through."))
+        attribution_month = attribution_month or report_months.open_month_for(timezone.localdate())
     if attribution_month is not None:
         attribution_month = attribution_month.replace(day=1)
         if report_months.is_closed(attribution_month):
@@ -296,6 +302,7 @@ def request_refund(
             suggested_amount=suggestion.amount.amount,
             shipping_amount=suggestion.shipping.amount,
             approval_reasons=decision.reasons,
+            corrects=corrects,
             **({"idempotency_key": idempotency_key} if idempotency_key is not None else {}),
         )
         RefundLine.objects.bulk_create(
@@ -316,6 +323,7 @@ def request_refund(
                 "kind": kind,
                 "method": method,
                 "approval_reasons": decision.reasons,
+                "corrects": corrects.pk if corrects else None,
             },
             note=note,
         )
