@@ -448,3 +448,17 @@ class OutboxActionAdmin(ReadOnlyAdmin):
     list_display = ["kind", "store", "status", "attempts", "next_attempt_at", "idempotency_key", "created_at"]
     list_filter = ["status", "kind", "store"]
     search_fields = ["idempotency_key"]
+
+
+@admin.register(m.ExchangeRate)
+class ExchangeRateAdmin(admin.ModelAdmin):
+    """Dated reference rates the refund approval policy converts with (also: import_exchange_rates)."""
+
+    list_display = ["valid_on", "base", "quote", "rate", "source"]
+    list_filter = ["base", "quote", "source"]
+    date_hierarchy = "valid_on"
+
+
+@admin.register(m.ClosedMonth)
+class ClosedMonthAdmin(NoEditing, admin.ModelAdmin):
+    list_display = ["month", "closed_by", "closed_at"]
