@@ -10,13 +10,22 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..errors import NotAManualRefund, PermissionDenied, RefundExceedsRefundable, SelfApprovalForbidden
-from ..locks import lock_refund_with_order
-from ..models import Order, Refund
+from ..errors import (
+    MoneyError,
+    MonthClosed,
+    NotAManualRefund,
+    PermissionDenied,
+    RefundExceedsRefundable,
+    RefundNeedsOrder,
+    RefundRequestInvalid,
+    SelfApprovalForbidden,
+)
+from ..locks import lock, lock_refund_with_order
+from ..models import Order, Refund, RefundKind, RefundLine, RefundMethod, Ticket
 from ..money import Money
 from ..permissions import can, ensure_member, require
 from ..states import MANUAL_REFUND_METHODS, REFUND, REFUND_COMMITTED, ActorKind, RefundStatus
-from . import audit, refund_policy, report_months
+from . import audit, refund_policy, refund_suggestion, report_months, return_risk
 from .transitions import transition
 
 APPROVE = "tickets.approve_refund"
@@ -209,10 +218,7 @@ def request_refund(
     A repeated ``idempotency_key`` returns the refund it made the first time. A correction of a
     succeeded refund (``corrects``) counts in the open month, whatever month the original is in.
     """
-    from ..errors import MonthClosed, RefundNeedsOrder, RefundRequestInvalid
-    from ..locks import lock
-    from ..models import RefundKind, RefundLine, RefundMethod, Ticket
-    from . import refund_suggestion, return_risk
+    from . import refund_decisions  # it builds on this module: imported when first asked
 
     kind_of_actor = audit.actor_kind_of(actor, actor_kind)
     if kind_of_actor == ActorKind.USER:
@@ -329,21 +335,15 @@ def request_refund(
         )
         if decision.self_approvable and requester is not None:
             transition_refund(refund, F.APPROVED, actor=actor, note=_("within the requester's approval limit"))
-            from .refund_decisions import after_approval
-
-            after_approval(refund)
+            refund_decisions.after_approval(refund)
         else:
             transition_refund(refund, F.PENDING_APPROVAL, actor=actor, actor_kind=kind_of_actor)
-            from .refund_decisions import after_request_pending
-
-            after_request_pending(refund, actor=actor)
+            refund_decisions.after_request_pending(refund, actor=actor)
     refund.refresh_from_db()
     return refund
 
 
 def _requested_money(amount, currency: str, suggestion) -> Money:
-    from ..errors import MoneyError, RefundRequestInvalid
-
     if amount is None or (isinstance(amount, str) and not amount.strip()):
         return suggestion.amount
     if isinstance(amount, Money):
