@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from tickets.models import Message, OutboxAction, PlatformRefund, Refund, ReturnAuthorization
 from tickets.models.messages import SendStatus
 from tickets.models.outbox import OutboxKind, OutboxStatus
+from tickets.services import refund_decisions
 from tickets.services.refunds import transition_refund
 from tickets.states import ActorKind, RefundStatus
 
@@ -225,14 +226,19 @@ def _refund_succeeded(refund: Refund, result: PushResult) -> None:
         amount = getattr(result.amount, "amount", None)
         if amount is not None:
             Refund.objects.filter(pk=refund.pk).update(platform_amount=amount)
+        refund.refresh_from_db()
+        refund_decisions.after_platform_answer(refund)
 
 
 def _refund_failed(refund: Refund, message: str) -> None:
     refund.refresh_from_db()
     if refund.status == RefundStatus.EXECUTING:
-        transition_refund(
-            refund, RefundStatus.FAILED, actor=None, actor_kind=ActorKind.SYSTEM, failure_reason=message[:2000]
-        )
+        with transaction.atomic():
+            transition_refund(
+                refund, RefundStatus.FAILED, actor=None, actor_kind=ActorKind.SYSTEM, failure_reason=message[:2000]
+            )
+            refund.refresh_from_db()
+            refund_decisions.after_platform_answer(refund)
 
 
 # --- approve_return -------------------------------------------------------------------------------

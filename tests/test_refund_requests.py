@@ -390,3 +390,27 @@ def test_a_correction_of_a_refund_in_a_closed_month_counts_in_the_open_month_and
     pending = ask(ticket, limited_agent, "1.00")
     with pytest.raises(RefundRequestInvalid):
         ask(ticket, limited_agent, "1.00", corrects=pending)
+
+
+def test_the_platform_settling_a_refund_tells_the_requester_and_on_failure_the_approver(
+    ticket, order, limited_agent, supervisor
+):
+    from tests.ingest_records import refund as platform_refund
+    from tickets.services.ingest_orders import upsert_platform_refunds
+
+    refund = ask(ticket, limited_agent, "80.00")
+    refund_decisions.approve_refund(refund, actor=supervisor)
+    transition_refund(refund, F.EXECUTING, actor=None, actor_kind=ActorKind.SYSTEM)
+    Notification.objects.all().delete()
+
+    record = platform_refund(
+        "RF-9", order.external_id, "80.00", status="failed", reference=str(refund.idempotency_key), reason="Card closed"
+    )
+    upsert_platform_refunds(order.store, [record])
+
+    refund.refresh_from_db()
+    assert refund.status == F.FAILED and refund.failure_reason == "Card closed"
+    told = set(
+        Notification.objects.filter(kind=NotificationKind.REFUND_DECIDED).values_list("user__username", flat=True)
+    )
+    assert told == {"limited", "super"}

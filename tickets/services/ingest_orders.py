@@ -699,6 +699,7 @@ def _our_refunds(store: Store, records: Iterable[RefundRecord]) -> dict[str, _Li
 
 
 def _settle(refund_pk: int, record: RefundRecord) -> None:
+    from .refund_decisions import after_platform_answer
     from .refunds import transition_refund
 
     refund = Refund.objects.get(pk=refund_pk)
@@ -726,3 +727,5 @@ def _settle(refund_pk: int, record: RefundRecord) -> None:
             actor_kind=ActorKind.SYSTEM,
             failure_reason=record.reason or "failed on the platform",
         )
+    refund.refresh_from_db()
+    after_platform_answer(refund)

@@ -166,6 +166,8 @@ def notify_mentions(message: Message, *, actor) -> int:
 def notify_refund_decided(refund: Refund, *, actor=None) -> int:
     """The refund's requester hears that it was approved, rejected, or went through or failed on
     the platform (for the refunds service to call at each decision)."""
+    if refund.requested_by_id is None:  # asked for by automation: nobody to tell
+        return 0
     detail = f"{refund.money.format()} · {refund.get_status_display()}"
     return notify(
         [refund.requested_by_id],

@@ -64,6 +64,19 @@ def _after_decision(refund: Refund, *, actor) -> None:
         tickets.change_status(ticket, TicketStatus.OPEN, **SYSTEM)
 
 
+def after_platform_answer(refund: Refund) -> None:
+    """The platform settled the refund: the requester hears it went through or failed, and on a
+    failure the supervisor who approved it too (a retry is theirs to decide)."""
+    notifications.notify_refund_decided(refund)
+    if refund.status == F.FAILED and refund.approved_by_id and refund.approved_by_id != refund.requested_by_id:
+        notifications.notify(
+            [refund.approved_by_id],
+            NotificationKind.REFUND_DECIDED,
+            ticket=Ticket.objects.get(pk=refund.ticket_id),
+            detail=f"{refund.money.format()} · {refund.get_status_display()}",
+        )
+
+
 # --- decisions -----------------------------------------------------------------------------------
 def _clean_note(note: str) -> str:
     note = (note or "").strip()
