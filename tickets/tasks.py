@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import notifications, rma, search_index, sla, tickets
+from .services import notifications, reconciliation, rma, search_index, sla, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
@@ -34,3 +34,9 @@ def reindex_search() -> int:
 @shared_task(name="tickets.reindex_search_all", acks_late=True)
 def reindex_search_all() -> int:
     return search_index.reindex_stale(recent_only=False, budget_seconds=240)
+
+
+@shared_task(name="tickets.reconcile_refunds", acks_late=True)
+def reconcile_refunds() -> dict:
+    """Link platform refunds to ours where an ingest batch could not yet (ours got its id later)."""
+    return vars(reconciliation.match_all())
