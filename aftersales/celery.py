@@ -72,6 +72,12 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=50),
         "options": {"expires": 3600},
     },
+    # Platform refunds each ingest page could not link yet (ours got its platform id later).
+    "reconcile-refunds": {
+        "task": "tickets.reconcile_refunds",
+        "schedule": crontab(minute="*/30"),
+        "options": {"expires": 1800},
+    },
     "expire-unshipped-returns": {
         "task": "tickets.expire_unshipped_returns",
         "schedule": crontab(minute=20, hour="*/6"),

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import notifications, return_risk, rma, search_index, sla, tickets
+from .services import notifications, reconciliation, return_risk, rma, search_index, sla, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
@@ -39,3 +39,9 @@ def reindex_search_all() -> int:
 @shared_task(name="tickets.sweep_return_risk", acks_late=True)
 def sweep_return_risk() -> int:
     return return_risk.sweep()
+
+
+@shared_task(name="tickets.reconcile_refunds", acks_late=True)
+def reconcile_refunds() -> dict:
+    """Link platform refunds to ours where an ingest batch could not yet (ours got its id later)."""
+    return vars(reconciliation.match_all())

@@ -9,7 +9,9 @@ from .views import (
     inbox,
     me,
     presence,
+    reconciliation,
     replies,
+    return_rates,
     returns,
     saved_views,
     store_switch,
@@ -71,4 +73,6 @@ urlpatterns = [
     path("notifications/bell/", me.notification_bell, name="notifications-bell"),
     path("notifications/latest/", me.notification_dropdown, name="notifications-latest"),
     path("notifications/open/", me.open_notification, name="notification-open"),
+    path("reports/reconciliation/", reconciliation.reconciliation_page, name="reports-reconciliation"),
+    path("reports/return-rates/", return_rates.return_rates_page, name="reports-return-rates"),
 ]

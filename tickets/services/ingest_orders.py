@@ -28,6 +28,7 @@ from django.utils import timezone
 from ..models import Customer, Dispute, Order, OrderLine, PlatformRefund, Refund, Store, Ticket
 from ..records import BuyerRecord, IngestResult, OrderRecord, RefundRecord
 from ..states import ActorKind, RefundStatus
+from . import reconciliation
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ _REFUND_FIELDS = (
     "refunded_at",
     "platform_updated_at",
     "refund_id",
+    "matched_by",
 )
 
 
@@ -616,7 +618,19 @@ def upsert_platform_refunds(
 ) -> list[IngestResult]:
     """Upsert platform refunds by (store, external id), only forward, linked to our refund when
     the record names its idempotency key or its platform id; an executing refund the platform
-    settled moves to succeeded or failed. A Refund is never created from a platform record."""
+    settled moves to succeeded or failed. A Refund is never created from a platform record.
+    Then the page is reconciled (order + amount + time), under the store's reconciliation lock,
+    which the matcher holds too, so no two workers link one record twice."""
+    with transaction.atomic():
+        reconciliation.lock_store(store.pk)
+        results = _upsert_platform_refunds(store, records, orders=orders)
+        reconciliation.match(store=store, external_ids=[r.external_id for r in records])
+    return results
+
+
+def _upsert_platform_refunds(
+    store: Store, records: Sequence[RefundRecord], *, orders: dict[str, int] | None = None
+) -> list[IngestResult]:
     latest: dict[str, RefundRecord] = {}
     for record in records:
         if not _CURRENCY.match(record.amount.currency):  # see upsert_orders: never dropped silently
@@ -649,6 +663,7 @@ def upsert_platform_refunds(
         row.refunded_at = record.created_at
         row.platform_updated_at = _stamp(record)
         row.refund_id = link.refund_pk if link else row.refund_id
+        row.matched_by = reconciliation.BY_ID if link else row.matched_by
         if record.amount.rounded:
             logger.info("platform refund %s: amount rounded from %s", ext, record.amount.raw)
         if row.pk is None:
