@@ -5,10 +5,12 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from .views import (
+    approvals,
     evidence,
     inbox,
     me,
     presence,
+    refunds,
     replies,
     returns,
     saved_views,
@@ -65,6 +67,15 @@ urlpatterns = [
     path("tickets/<int:number>/evidence/thumbnail/", evidence.thumbnail, name="ticket-evidence-thumbnail"),
     path("tickets/<int:number>/evidence/pack/", evidence.pack, name="ticket-evidence-pack"),
     path("tickets/<int:number>/presence/", presence.presence, name="ticket-presence"),
+    path("tickets/<int:number>/refunds/new/", refunds.new_refund, name="ticket-refund-new"),
+    path("tickets/<int:number>/refunds/", refunds.create_refund, name="ticket-refund-create"),
+    path("tickets/<int:number>/refunds/cancel/", refunds.cancel_refund, name="ticket-refund-cancel"),
+    path("tickets/<int:number>/refunds/record/", refunds.record_manual_refund, name="ticket-refund-record"),
+    path("tickets/<int:number>/refunds/retry/", refunds.retry_refund, name="ticket-refund-retry"),
+    path("approvals/", approvals.queue_page, name="approvals"),
+    path("approvals/pane/", approvals.pane, name="approvals-pane"),
+    path("approvals/decide/", approvals.decide, name="approvals-decide"),
+    path("approvals/retry/", approvals.retry, name="approvals-retry"),
     path("me/settings/", me.my_settings, name="my-settings"),
     path("me/language/", me.set_language, name="my-language"),
     path("notifications/", me.notifications, name="notifications"),
