@@ -192,7 +192,9 @@ def load(user, number: int) -> Ticket:
         .annotate(**buyer_history_columns(user))
         .prefetch_related(
             "tags",
-            Prefetch("refunds", queryset=Refund.objects.select_related("approved_by").order_by("created_at")),
+            Prefetch(
+                "refunds", queryset=Refund.objects.select_related("approved_by", "requested_by").order_by("created_at")
+            ),
             Prefetch("rmas", queryset=ReturnAuthorization.objects.order_by("created_at")),
             Prefetch(
                 "attachments", queryset=Attachment.objects.select_related("uploaded_by").order_by("created_at", "pk")
