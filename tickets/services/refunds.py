@@ -279,6 +279,8 @@ def request_refund(
                 _("Only %(left)s is left to refund on order %(order)s; this refund is %(amount)s.")
                 % {"left": left.format(), "order": order.number, "amount": money.format()}
             )
+        # An amount alone (no lines, not full) has nothing to suggest from: no suggestion is stored.
+        suggested = suggestion if (chosen or kind == RefundKind.FULL) else None
         customer = locked_ticket.customer or order.customer
         if customer is not None:
             return_risk.refresh(customer)
@@ -290,7 +292,7 @@ def request_refund(
             kind=kind,
             requester=requester,
             categories=categories,
-            suggestion=suggestion.amount if (chosen or kind == RefundKind.FULL) else None,
+            suggestion=suggested.amount if suggested else None,
             customer=customer,
             on=timezone.localdate(),
         )
@@ -305,7 +307,7 @@ def request_refund(
             reason=reason,
             attribution_month=attribution_month,
             requested_by=requester,
-            suggested_amount=suggestion.amount.amount,
+            suggested_amount=suggested.amount.amount if suggested else None,
             shipping_amount=suggestion.shipping.amount,
             approval_reasons=decision.reasons,
             corrects=corrects,
