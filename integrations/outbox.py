@@ -182,6 +182,8 @@ def refund_payload(refund: Refund, action: OutboxAction) -> dict[str, Any]:
         .exclude(refund_id=refund.pk)
         .values_list("external_id", flat=True)
     )
+    # A retried refund's earlier, failed attempt is on the platform too, but it is not this send.
+    known |= set(action.payload.get("failed_references") or [])
     payload["known_references"] = sorted(known)
     return payload
 

@@ -11,7 +11,13 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tickets.errors import DomainError, PermissionDenied, RefundExceedsRefundable, RefundRequestInvalid
+from tickets.errors import (
+    DomainError,
+    IdempotencyKeyReused,
+    PermissionDenied,
+    RefundExceedsRefundable,
+    RefundRequestInvalid,
+)
 from tickets.models import ClosedMonth, Refund, RefundKind, RefundMethod
 from tickets.services import refund_decisions
 from tickets.services.refunds import request_refund, transition_refund
@@ -57,7 +63,7 @@ def test_an_idempotency_key_of_another_ticket_is_refused(ticket, order, limited)
     key = uuid.uuid4()
     ask(ticket, limited, "5.00", idempotency_key=key)
     other = factories.TicketFactory(store=order.store, order=order, customer=order.customer)
-    with pytest.raises(RefundRequestInvalid):
+    with pytest.raises(IdempotencyKeyReused):
         ask(other, limited, "5.00", idempotency_key=key)
 
 

@@ -59,7 +59,6 @@ def held_quantity(order_line) -> int:
 
 
 # --- 1. a retried refund takes its lines back without checking them --------------------------------
-@pytest.mark.xfail(strict=True, reason="r1: F1 retry re-takes lines unchecked")
 def test_retry_of_a_failed_refund_does_not_overcommit_line_quantities(ticket, order, supervisor):
     cap = line(order, "CAP")  # quantity 1
     first = ask(ticket, supervisor, None, lines=[(cap.pk, 1)])  # 20.00, within the 1000 limit
@@ -78,7 +77,6 @@ def test_retry_of_a_failed_refund_does_not_overcommit_line_quantities(ticket, or
     assert held_quantity(cap) <= cap.quantity, f"CAP held {held_quantity(cap)} times, ordered {cap.quantity}"
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F1 retry re-takes lines unchecked")
 def test_the_outbox_retrying_a_failed_refund_does_not_overcommit_line_quantities(ticket, order, supervisor):
     cap = line(order, "CAP")
     first = ask(ticket, supervisor, None, lines=[(cap.pk, 1)])
@@ -93,7 +91,6 @@ def test_the_outbox_retrying_a_failed_refund_does_not_overcommit_line_quantities
 
 
 # --- 2. the converted limit is rounded half-even, not down ----------------------------------------
-@pytest.mark.xfail(strict=True, reason="r1: F4 converted limit rounded half-even")
 def test_a_converted_limit_never_lets_a_refund_worth_more_than_the_limit_through(shopify_store):
     # Store in USD, agent limit 100.00 USD; the order was paid in EUR; 1 EUR = 1.1 USD.
     order = factories.OrderFactory(
@@ -107,7 +104,6 @@ def test_a_converted_limit_never_lets_a_refund_worth_more_than_the_limit_through
     assert refund.status == F.PENDING_APPROVAL, (refund.status, refund.approval_limit)
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F4 converted amount rounded before comparing")
 def test_without_return_above_the_store_amount_is_not_rounded_below_it(shopify_store):
     shopify_store.refund_without_return_limit = Decimal("100.00")
     shopify_store.save()
@@ -126,8 +122,8 @@ def test_without_return_above_the_store_amount_is_not_rounded_below_it(shopify_s
 @pytest.mark.parametrize(
     "key",
     [
-        pytest.param("not-a-uuid", marks=pytest.mark.xfail(strict=True, reason="r1: F5 ValidationError")),
-        pytest.param("", marks=pytest.mark.xfail(strict=True, reason="r1: F5 ValidationError")),
+        "not-a-uuid",
+        "",
         12345,
     ],
 )
@@ -141,7 +137,6 @@ def test_a_malformed_idempotency_key_is_refused_cleanly(ticket, supervisor, key)
 
 
 @pytest.mark.parametrize("month", ["2025-01", "2025-01-01", 202501])
-@pytest.mark.xfail(strict=True, reason="r1: F6 attribution month not validated")
 def test_an_attribution_month_that_is_not_a_date_is_refused_cleanly(ticket, supervisor, month):
     try:
         ask(ticket, supervisor, "5.00", attribution_month=month)
@@ -152,13 +147,11 @@ def test_an_attribution_month_that_is_not_a_date_is_refused_cleanly(ticket, supe
     pytest.fail("accepted")
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F6 any month accepted")
 def test_a_future_attribution_month_is_refused(ticket, supervisor):
     with pytest.raises(DomainError):
         ask(ticket, supervisor, "5.00", attribution_month=date(2099, 12, 1))
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F5 key reuse with other terms")
 def test_the_same_key_with_other_terms_is_refused_not_answered_with_the_first_refund(ticket, supervisor):
     key = uuid.uuid4()
     ask(ticket, supervisor, "5.00", idempotency_key=key)
@@ -169,8 +162,8 @@ def test_the_same_key_with_other_terms_is_refused_not_answered_with_the_first_re
 @pytest.mark.parametrize(
     "lines",
     [
-        pytest.param([(1.9, 1)], marks=pytest.mark.xfail(strict=True, reason="r1: minor, int() truncates")),
-        pytest.param([(True, 1)], marks=pytest.mark.xfail(strict=False, reason="r1: minor, bool taken as line 1")),
+        [(1.9, 1)],
+        [(True, 1)],
     ],
 )
 def test_line_ids_that_are_not_ints_are_refused(ticket, order, supervisor, lines):
@@ -181,7 +174,6 @@ def test_line_ids_that_are_not_ints_are_refused(ticket, order, supervisor, lines
 
 
 # --- 4. the suggestion -----------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="r1: F7 full refund counts all shipping")
 def test_a_full_refund_after_a_partial_with_shipping_does_not_refund_shipping_twice(ticket, order, supervisor):
     shirt = line(order, "SHIRT")
     first = ask(ticket, supervisor, None, lines=[(shirt.pk, 1)], include_shipping=True)
@@ -192,7 +184,6 @@ def test_a_full_refund_after_a_partial_with_shipping_does_not_refund_shipping_tw
     assert first.shipping_amount + rest.shipping_amount <= Decimal("10.00"), rest.shipping_amount
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F8 discounts ignored in suggestion")
 def test_a_line_refund_on_a_discounted_order_suggests_what_was_paid_for_it(shopify_store, supervisor):
     # Lines 100.00, a 20% order discount: paid 80.00. One SHIRT (40.00 list) was paid 32.00.
     order = factories.OrderFactory(store=shopify_store, total_amount=Decimal("80.00"), paid_amount=Decimal("80.00"))
@@ -217,7 +208,6 @@ def test_every_step_writes_an_audit_event(ticket, order, supervisor, shopify_sto
     assert AuditEvent.objects.count() > n
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F10 cancelled refund leaves its action pending")
 def test_cancelling_an_approved_refund_closes_its_queued_action(ticket, supervisor):
     refund = ask(ticket, supervisor, "5.00")
     action = OutboxAction.objects.get()
@@ -256,7 +246,6 @@ def in_thread(fn, results, key):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, reason="r1: F2 ticket-before-order lock in request_refund")
 def test_an_approval_and_a_request_on_one_ticket_do_not_deadlock(shopify_store):
     supervisor = factories.user_with_role("sup", factories.SUPERVISOR, stores=[shopify_store], approval_limit="1000")
     agent = factories.user_with_role("lim", factories.AGENT, stores=[shopify_store], approval_limit="10")
@@ -339,7 +328,6 @@ def _storm(shopify_store, *, one_ticket: bool):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("one_ticket", [True, False])
-@pytest.mark.xfail(strict=True, reason="r1: F2 deadlocks under load (invariants hold)")
 def test_fifty_threads_request_approve_retry_cancel_never_overspend(shopify_store, one_ticket):
     committed, over_lines, crashes, results = _storm(shopify_store, one_ticket=one_ticket)
     assert len(results) == 46
@@ -351,7 +339,6 @@ def test_fifty_threads_request_approve_retry_cancel_never_overspend(shopify_stor
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("move", ["retry", "system_succeeds"])
-@pytest.mark.xfail(strict=True, reason="r1: F2 ticket-before-order lock in request_refund")
 def test_any_refund_move_and_a_request_on_one_ticket_do_not_deadlock(shopify_store, move):
     """No ticket status change involved: the audit row's ticket FK takes KEY SHARE on the ticket,
     which the request holds FOR UPDATE while it waits for the order."""
@@ -456,7 +443,6 @@ def test_role_matrix(shopify_store, ebay_store):
 # --- 8. more input and concurrency ------------------------------------------------------------------
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(strict=True, reason="r1: F5 concurrent key reuse -> IntegrityError")
 def test_two_requests_with_one_idempotency_key_at_once_return_one_refund(shopify_store):
     sup = factories.user_with_role("sup", factories.SUPERVISOR, stores=[shopify_store], approval_limit="1000")
     order = factories.OrderFactory(store=shopify_store, total_amount=Decimal("110"), paid_amount=Decimal("110"))
@@ -509,7 +495,6 @@ def test_concurrent_requests_for_the_last_unit_of_a_line_hold_it_once(shopify_st
     assert held_quantity(cap) == 1, (held_quantity(cap), results)
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F7 line amounts not allocated")
 def test_line_amounts_add_up_to_what_the_refund_pays_for_lines(ticket, order, supervisor):
     shirt = line(order, "SHIRT")
     refund = ask(ticket, supervisor, "10.00", lines=[(shirt.pk, 2)])  # two shirts, 10.00 agreed
@@ -544,7 +529,6 @@ def test_amount_inputs_are_refused_cleanly_or_taken_exactly(ticket, supervisor, 
     assert not outcome.startswith("CRASH"), outcome
 
 
-@pytest.mark.xfail(not IS_PG, strict=True, reason="r1: F9 OverflowError on SQLite")
 def test_decide_refunds_with_ids_out_of_range(ticket, supervisor):
     outcome = _outcome(
         lambda: refund_decisions.decide_refunds(
@@ -565,7 +549,6 @@ def test_an_attribution_datetime_or_mid_month_day(ticket, supervisor):
     print("\nMONTH 1999-01 ->", outcome)
 
 
-@pytest.mark.xfail(strict=True, reason="r1: minor: zero-width-only reason accepted")
 def test_reason_inputs(ticket, supervisor):
     assert _outcome(lambda: ask(ticket, supervisor, "1.00", reason="x" * 10_000)) == "invalid_refund"
     r = ask(ticket, supervisor, "1.00", reason="<img src=x onerror=alert(1)>\n\n  spaced  ")
@@ -573,7 +556,6 @@ def test_reason_inputs(ticket, supervisor):
     assert _outcome(lambda: ask(ticket, supervisor, "1.00", reason="\u200b\u200b")) != "ok"
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F4 converted limit rounded half-even")
 def test_jpy_converted_limit_rounds_up_above_the_limit(shopify_store):
     order = factories.OrderFactory(
         store=shopify_store, currency="JPY", total_amount=Decimal("100000"), paid_amount=Decimal("100000")

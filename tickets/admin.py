@@ -458,6 +458,13 @@ class ExchangeRateAdmin(admin.ModelAdmin):
     list_filter = ["base", "quote", "source"]
     date_hierarchy = "valid_on"
 
+    def save_model(self, request, obj, form, change):
+        # Through the service: checked and audited like an import (a rate decides who self-approves).
+        from .services.exchange_rates import record_rate
+
+        saved = record_rate(obj.base, obj.quote, obj.rate, obj.valid_on, actor=request.user, source=obj.source)
+        obj.pk = saved.pk
+
 
 @admin.register(m.ClosedMonth)
 class ClosedMonthAdmin(NoEditing, admin.ModelAdmin):

@@ -150,3 +150,14 @@ class MonthClosed(DomainError):
     code = "month_closed"
     http_status = 409
     default_message = _("This month of the refund report is closed; nothing in it changes any more.")
+
+
+class IdempotencyKeyInvalid(DomainError):
+    code = "invalid_idempotency_key"
+    default_message = _("An idempotency key is a UUID, e.g. 3f1c2d8a-6f1c-4d52-9a59-5b0d6a4e8a11.")
+
+
+class IdempotencyKeyReused(DomainError):
+    code = "idempotency_key_reused"
+    http_status = 409
+    default_message = _("This idempotency key was used for another request; send a new key for a new refund.")

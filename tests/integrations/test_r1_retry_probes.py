@@ -22,7 +22,6 @@ from .test_outbox_drain import approved_refund, ebay_refunds
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.xfail(strict=True, reason="r1: F3 stale reference makes a retry re-read the failure")
 def test_a_retry_after_ebay_failed_the_refund_sends_it_again(sandbox):
     store = connect(sandbox, "ebay", "bay")
     assert sync_stream(store.pk, "orders").status == "ok"

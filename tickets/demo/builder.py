@@ -28,6 +28,8 @@ from ..models import (
     Message,
     Order,
     OrderLine,
+    OutboxAction,
+    OutboxStatus,
     Refund,
     RefundMethod,
     ReturnAuthorization,
@@ -41,6 +43,7 @@ from ..models import (
 from ..money import Money
 from ..sanitize import preview, text_to_html
 from ..services import audit, sequences
+from ..services.outbox import refund_action_key
 from ..services.refund_decisions import approve_refund, reject_refund
 from ..services.refunds import request_refund, transition_refund
 from ..services.rma import transition_rma
@@ -558,6 +561,10 @@ class _TicketWriter:
         if final == F.SUCCEEDED:
             transition_refund(refund, F.EXECUTING, **SYSTEM)
             transition_refund(refund, F.SUCCEEDED, platform_refund_id=planned.platform_refund_id, **SYSTEM)
+            # Went through before the demo began: its queued action has nothing left to do.
+            OutboxAction.objects.filter(idempotency_key=refund_action_key(refund)).update(
+                status=OutboxStatus.DONE, done_at=planned.done_at
+            )
             self.date_events(ticket, planned.done_at)
         refund.refresh_from_db()
         final = refund.status

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..errors import DomainError
 from ..models import ExchangeRate
-from ..money import Money, normalize_currency
+from ..money import ROUNDING, Money, currency_exponent, normalize_currency
 from . import audit
 
 MAX_AGE_DAYS = 7
@@ -44,12 +44,16 @@ def rate_on(base: str, quote: str, on: date) -> Decimal | None:
     return rate if stored_base == base else (Decimal(1) / rate).quantize(RATE_PLACES)
 
 
-def convert(money: Money, currency: str, *, on: date) -> Money | None:
-    """The amount in ``currency`` at the day's rate, rounded to that currency; None without a rate."""
+def convert(money: Money, currency: str, *, on: date, rounding: str = ROUNDING) -> Money | None:
+    """The amount in ``currency`` at the day's rate, rounded to that currency (half-even unless
+    the caller names the way: a limit converts rounded down, an amount checked against a limit
+    rounded up, so a cent of rounding never lets a refund above a limit through); None without
+    a rate."""
     rate = rate_on(money.currency, currency, on)
     if rate is None:
         return None
-    return Money.rounded(money.amount * rate, currency)
+    quantum = Decimal(1).scaleb(-currency_exponent(currency))
+    return Money.of((money.amount * rate).quantize(quantum, rounding=rounding), currency)
 
 
 def record_rate(base: str, quote: str, rate, valid_on: date, *, actor, source: str = "") -> ExchangeRate:
@@ -61,7 +65,7 @@ def record_rate(base: str, quote: str, rate, valid_on: date, *, actor, source: s
         raise RateRefused(_("%(rate)r is not a rate.") % {"rate": rate}) from error
     if base == quote:
         raise RateRefused(_("A rate converts between two different currencies."))
-    if not value.is_finite() or value <= 0 or value.adjusted() > 12:
+    if not value.is_finite() or value <= 0 or value.adjusted() > 12 or value.quantize(RATE_PLACES) <= 0:
         raise RateRefused(_("A rate is a positive number, not %(rate)s.") % {"rate": rate})
     with transaction.atomic():
         row, created = ExchangeRate.objects.update_or_create(

@@ -73,7 +73,7 @@ def enqueue_refund_execution(refund: Refund, *, lines: list[dict[str, Any]] | No
     )
 
 
-def enqueue_refund_execution_again(refund: Refund) -> OutboxAction:
+def enqueue_refund_execution_again(refund: Refund, *, lines: list[dict[str, Any]] | None = None) -> OutboxAction:
     """The refund's one action, for a retry of a failed refund (now executing again): the row
     the first attempt used, or a new one with the same key if it is gone."""
     existing = OutboxAction.objects.filter(idempotency_key=refund_action_key(refund)).first()
@@ -82,6 +82,6 @@ def enqueue_refund_execution_again(refund: Refund) -> OutboxAction:
     return enqueue(
         kind=OutboxKind.EXECUTE_REFUND,
         store=refund.store,
-        payload={"refund_id": refund.pk, "lines": []},
+        payload={"refund_id": refund.pk, "lines": list(lines or [])},
         idempotency_key=refund_action_key(refund),
     )

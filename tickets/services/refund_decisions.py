@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError, NotAManualRefund, RefundRequestInvalid
@@ -47,13 +48,17 @@ def after_approval(refund: Refund) -> None:
     """A refund to the original payment goes to the platform through the outbox, in the same
     transaction; PayPal and store credit wait for the person who pays them."""
     if refund.method == RefundMethod.ORIGINAL_PAYMENT:
-        lines = [
-            {"line_external_id": external_id, "quantity": quantity}
-            for external_id, quantity in refund.lines.exclude(order_line__external_id="").values_list(
-                "order_line__external_id", "quantity"
-            )
-        ]
-        outbox.enqueue_refund_execution(refund, lines=lines)
+        outbox.enqueue_refund_execution(refund, lines=platform_lines(refund))
+
+
+def platform_lines(refund: Refund) -> list[dict]:
+    """The refund's lines as the platform knows them (its line ids and quantities)."""
+    return [
+        {"line_external_id": external_id, "quantity": quantity}
+        for external_id, quantity in refund.lines.exclude(order_line__external_id="").values_list(
+            "order_line__external_id", "quantity"
+        )
+    ]
 
 
 def _after_decision(refund: Refund, *, actor) -> None:
@@ -123,9 +128,13 @@ def decide_refunds(refund_ids: Iterable, *, actor, approve: bool, note: str = ""
     ids = []
     for raw in refund_ids:
         try:
-            ids.append(int(raw))
+            pk = int(raw)
         except (TypeError, ValueError):
+            pk = 0
+        if isinstance(raw, bool) or not 0 < pk < 2**63:  # an id no database row can have
             result.refused.append((raw, _("Not a refund.")))
+        else:
+            ids.append(pk)
     visible = {r.pk: r for r in Refund.objects.visible_to(actor).filter(pk__in=ids)}
     for pk in dict.fromkeys(ids):
         refund = visible.get(pk)
@@ -170,11 +179,21 @@ def retry_refund(refund: Refund, *, actor) -> Refund:
         transition_refund(refund, F.EXECUTING, actor=actor, note=_("retry"))
         refund.refresh_from_db()
         if refund.method == RefundMethod.ORIGINAL_PAYMENT:
-            action = outbox.enqueue_refund_execution_again(refund)
+            action = outbox.enqueue_refund_execution_again(refund, lines=platform_lines(refund))
             locked = lock(OutboxAction, action.pk)
+            # The platform's record of the failed attempt is not this retry's: the lookup before
+            # sending must not take it for the new one (eBay answers a lookup with it).
+            payload = dict(locked.payload)
+            failed = [*payload.get("failed_references", []), payload.pop("reference", "")]
+            payload["failed_references"] = [ref for ref in dict.fromkeys(failed) if ref]
             # attempts stays at least 1: the drain treats the send as a retry and looks up first.
             OutboxAction.objects.filter(pk=locked.pk).update(
-                status=OutboxStatus.PENDING, attempts=1, next_attempt_at=None, last_error="", done_at=None
+                payload=payload,
+                status=OutboxStatus.PENDING,
+                attempts=1,
+                next_attempt_at=None,
+                last_error="",
+                done_at=None,
             )
             transaction.on_commit(outbox.wake_drain)
     return refund
@@ -186,5 +205,10 @@ def cancel_refund(refund: Refund, *, actor, note: str = "") -> Refund:
     with transaction.atomic():
         transition_refund(refund, F.CANCELLED, actor=actor, note=note)
         refund.refresh_from_db()
+        # An approved refund's action is still pending (the drain moves the refund to executing
+        # when it claims it): closed here, so nothing is sent and no dead letter is left.
+        OutboxAction.objects.filter(
+            idempotency_key=outbox.refund_action_key(refund), status=OutboxStatus.PENDING
+        ).update(status=OutboxStatus.DONE, last_error=_("Cancelled before it was sent."), done_at=timezone.now())
         _after_decision(refund, actor=actor)
     return refund

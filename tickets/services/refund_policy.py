@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -65,7 +65,7 @@ def limit_in(user, store, currency: str, *, on: date) -> tuple[Decimal | None, s
     limit = Money.stored(stored, store.currency)
     if currency == store.currency:
         return limit.amount, None
-    converted = exchange_rates.convert(limit, currency, on=on)
+    converted = exchange_rates.convert(limit, currency, on=on, rounding=ROUND_DOWN)
     if converted is None:
         return None, Reason.NO_EXCHANGE_RATE
     return converted.amount, None
@@ -93,7 +93,7 @@ def decide(
     if ReturnAuthorization.objects.filter(ticket_id=ticket.pk, qc_result=QcResult.FAIL).exists():
         reasons.append(Reason.QC_FAILED)
     if kind == RefundKind.WITHOUT_RETURN and store.refund_without_return_limit is not None:
-        in_store = exchange_rates.convert(amount, store.currency, on=on)
+        in_store = exchange_rates.convert(amount, store.currency, on=on, rounding=ROUND_UP)
         if in_store is None:
             if Reason.NO_EXCHANGE_RATE not in reasons:
                 reasons.append(Reason.NO_EXCHANGE_RATE)

@@ -3,6 +3,9 @@ committing more than the order has left to refund."""
 
 from __future__ import annotations
 
+import re
+import uuid
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -11,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import (
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
     MoneyError,
     MonthClosed,
     NotAManualRefund,
@@ -20,7 +25,7 @@ from ..errors import (
     RefundRequestInvalid,
     SelfApprovalForbidden,
 )
-from ..locks import lock, lock_refund_with_order
+from ..locks import lock, lock_key, lock_refund_with_order
 from ..models import Order, Refund, RefundKind, RefundLine, RefundMethod, Ticket
 from ..money import Money
 from ..permissions import can, ensure_member, require
@@ -69,6 +74,8 @@ def transition_refund(
         commits = status == F.APPROVED or (current.status == F.FAILED and status == F.EXECUTING)
         if allowed and commits:
             ensure_refundable(order, current)
+        if allowed and current.status == F.FAILED and status == F.EXECUTING:
+            _ensure_lines_free(order, current)  # a failed refund gave its lines back: take them again
         if status == F.FAILED:
             changes["failure_reason"] = failure_reason
         if status == F.SUCCEEDED and platform_refund_id:
@@ -119,7 +126,9 @@ def _manual_execution(actor, current: Refund, status: str, *, reference: str, fa
         reference = reference.strip()
         if not reference:
             raise NotAManualRefund(_("Record the reference of the PayPal payment or store credit you issued."))
-        return {"executed_by": actor, "manual_reference": reference[:128]}
+        if len(reference) > 128:
+            raise NotAManualRefund(_("Keep the payment reference under 128 characters."))
+        return {"executed_by": actor, "manual_reference": reference}
     if status == F.FAILED and not failure_reason.strip():
         raise NotAManualRefund(_("Say why the manual refund failed."))
     return {}
@@ -134,6 +143,13 @@ def _automation_may_move(current: Refund, status: str) -> dict:
             raise PermissionDenied(_("This refund is above the requester's approval limit; ask a supervisor."))
         return _self_approval(current, limit)
     return {}
+
+
+def _ensure_lines_free(order: Order, refund: Refund) -> None:
+    lines = [(rl.order_line, rl.quantity) for rl in refund.lines.select_related("order_line")]
+    over = refund_suggestion.lines_over(order, lines, excluding=refund)
+    if over:
+        raise RefundExceedsRefundable(over)
 
 
 def _attribution_on_success(refund: Refund):
@@ -212,11 +228,12 @@ def request_refund(
 
     Partial refunds name lines and quantities and/or an amount; a full refund pays back what is
     left on the order. The amount is in the order's currency and never more than is left,
-    decided under the order's row lock. The store's approval policy (``refund_policy``) says
-    whether the requester approves it alone (it is then approved at once and, to the original
-    payment, queued for the platform) or a supervisor must (it waits in the approvals queue).
-    A repeated ``idempotency_key`` returns the refund it made the first time. A correction of a
-    succeeded refund (``corrects``) counts in the open month, whatever month the original is in.
+    decided under the order's row lock (taken before the ticket's, the house order of
+    ``tickets/locks.py``). The store's approval policy (``refund_policy``) says whether the
+    requester approves it alone (it is then approved at once and, to the original payment,
+    queued for the platform) or a supervisor must (it waits in the approvals queue). A repeated
+    ``idempotency_key`` returns the refund it made the first time, if the terms are the same. A
+    correction of a succeeded refund (``corrects``) counts in the open month.
     """
     from . import refund_decisions  # it builds on this module: imported when first asked
 
@@ -227,36 +244,23 @@ def request_refund(
         requester = actor
     else:
         requester = None
-    if idempotency_key is not None:
-        found = Refund.objects.filter(idempotency_key=idempotency_key).first()
-        if found is not None:
-            if found.ticket_id != ticket.pk:
-                raise RefundRequestInvalid(_("This idempotency key was used for another refund."))
-            return found
-    if kind not in RefundKind.values:
-        raise RefundRequestInvalid(_("Choose the kind of refund."))
-    if method not in RefundMethod.values:
-        raise RefundRequestInvalid(_("Choose how the refund is paid."))
-    if (kind == RefundKind.STORE_CREDIT) != (method == RefundMethod.STORE_CREDIT):
-        raise RefundRequestInvalid(_("Store credit is both the kind and the method of a store-credit refund."))
-    reason = " ".join(str(reason or "").split())
-    if not reason:
-        raise RefundRequestInvalid(_("Say why the buyer gets this refund."))
-    if len(reason) > REASON_MAX:
-        raise RefundRequestInvalid(_("Keep the reason under %(max)s characters.") % {"max": REASON_MAX})
-    if corrects is not None:
-        if corrects.order_id != ticket.order_id or corrects.status != F.SUCCEEDED:
-            raise RefundRequestInvalid(_("A correction names a refund of this order that went through."))
-        attribution_month = attribution_month or report_months.open_month_for(timezone.localdate())
-    if attribution_month is not None:
-        attribution_month = attribution_month.replace(day=1)
-        if report_months.is_closed(attribution_month):
-            raise MonthClosed()
+    key = _idempotency_key(idempotency_key)
+    reason = _clean_reason(reason)
+    _check_kind_and_method(kind, method)
+    attribution_month = _attribution_month(attribution_month, corrects, ticket)
     with transaction.atomic():
-        locked_ticket = lock(Ticket, ticket.pk)
-        if locked_ticket.order_id is None:
+        if key is not None:
+            lock_key(f"refund-request:{key}")  # two requests with one key: the second finds the first
+            found = Refund.objects.filter(idempotency_key=key).first()
+            if found is not None:
+                return _same_terms(found, ticket=ticket, kind=kind, method=method, amount=amount)
+        order_id = Ticket.objects.filter(pk=ticket.pk).values_list("order_id", flat=True).get()
+        if order_id is None:
             raise RefundNeedsOrder()
-        order = lock(Order, locked_ticket.order_id)
+        order = lock(Order, order_id)
+        locked_ticket = Ticket.objects.select_for_update(no_key=True).get(pk=ticket.pk)
+        if locked_ticket.order_id != order.pk:
+            raise RefundRequestInvalid(_("The ticket's order changed meanwhile; open the ticket again."))
         if currency is not None and str(currency).strip().upper() != order.currency:
             raise RefundRequestInvalid(
                 _("Order %(order)s was paid in %(paid)s: refund it in %(paid)s, not %(asked)s.")
@@ -268,6 +272,8 @@ def request_refund(
             chosen = [(line, line.quantity - taken.get(line.pk, 0)) for line in order.lines.all()]
             chosen = [(line, qty) for line, qty in chosen if qty > 0]
         left = refundable_left(order)
+        if left.amount <= 0:
+            raise RefundExceedsRefundable(_("Nothing is left to refund on order %(order)s.") % {"order": order.number})
         suggestion = refund_suggestion.suggest(
             order, kind=kind, lines=chosen, include_shipping=include_shipping or kind == RefundKind.FULL, left=left
         )
@@ -296,6 +302,15 @@ def request_refund(
             customer=customer,
             on=timezone.localdate(),
         )
+        # What the refund pays, split over its lines and the shipping share so the parts add up to
+        # it exactly (RELIABILITY §1.2): the report's per-SKU totals then sum to the refunds'.
+        parts = (
+            refund_suggestion.allocate(
+                money, [share.amount.amount for share in suggestion.lines] + [suggestion.shipping.amount]
+            )
+            if suggestion.lines
+            else []
+        )
         refund = Refund.objects.create(
             ticket=locked_ticket,
             order=order,
@@ -308,15 +323,15 @@ def request_refund(
             attribution_month=attribution_month,
             requested_by=requester,
             suggested_amount=suggested.amount.amount if suggested else None,
-            shipping_amount=suggestion.shipping.amount,
+            shipping_amount=parts[-1].amount if parts else 0,
             approval_reasons=decision.reasons,
             corrects=corrects,
-            **({"idempotency_key": idempotency_key} if idempotency_key is not None else {}),
+            **({"idempotency_key": key} if key is not None else {}),
         )
         RefundLine.objects.bulk_create(
             [
-                RefundLine(refund=refund, order_line=s.line, quantity=s.quantity, amount=s.amount.amount)
-                for s in suggestion.lines
+                RefundLine(refund=refund, order_line=share.line, quantity=share.quantity, amount=part.amount)
+                for share, part in zip(suggestion.lines, parts, strict=False)
             ]
         )
         audit.record(
@@ -343,6 +358,74 @@ def request_refund(
             refund_decisions.after_request_pending(refund, actor=actor)
     refund.refresh_from_db()
     return refund
+
+
+# Format characters (zero-width spaces, joiners, direction marks) are not words.
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _clean_reason(reason) -> str:
+    reason = " ".join(_INVISIBLE.sub("", str(reason or "")).split())
+    if not reason:
+        raise RefundRequestInvalid(_("Say why the buyer gets this refund."))
+    if len(reason) > REASON_MAX:
+        raise RefundRequestInvalid(_("Keep the reason under %(max)s characters.") % {"max": REASON_MAX})
+    return reason
+
+
+def _check_kind_and_method(kind: str, method: str) -> None:
+    if kind not in RefundKind.values:
+        raise RefundRequestInvalid(_("Choose the kind of refund."))
+    if method not in RefundMethod.values:
+        raise RefundRequestInvalid(_("Choose how the refund is paid."))
+    if (kind == RefundKind.STORE_CREDIT) != (method == RefundMethod.STORE_CREDIT):
+        raise RefundRequestInvalid(_("Store credit is both the kind and the method of a store-credit refund."))
+
+
+def _idempotency_key(value) -> uuid.UUID | None:
+    if value is None:
+        return None
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value).strip())
+    except ValueError:
+        raise IdempotencyKeyInvalid() from None
+
+
+def _same_terms(found: Refund, *, ticket, kind: str, method: str, amount) -> Refund:
+    """The refund a repeated key made, if the request is the same one; else say the key is taken."""
+    same = found.ticket_id == ticket.pk and found.kind == kind and found.method == method
+    if same and amount is not None and not (isinstance(amount, str) and not amount.strip()):
+        try:
+            asked = amount if isinstance(amount, Money) else Money.of(str(amount).strip(), found.currency)
+        except MoneyError:
+            same = False
+        else:
+            same = asked.currency == found.currency and asked.amount == found.amount
+    if not same:
+        raise IdempotencyKeyReused()
+    return found
+
+
+def _attribution_month(value, corrects: Refund | None, ticket):
+    """First day of the chosen month: not closed, not after the current month; a correction
+    counts in the open month."""
+    if corrects is not None:
+        if corrects.order_id != ticket.order_id or corrects.status != F.SUCCEEDED:
+            raise RefundRequestInvalid(_("A correction names a refund of this order that went through."))
+        if value is None:  # the open month, which may be the next one when this month is closed
+            return report_months.open_month_for(timezone.localdate())
+    if value is None:
+        return None
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise RefundRequestInvalid(_("The attribution month is a month, e.g. 2026-12."))
+    month = value.replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        raise RefundRequestInvalid(_("A refund cannot count in a month that has not begun."))
+    if report_months.is_closed(month):
+        raise MonthClosed()
+    return month
 
 
 def _requested_money(amount, currency: str, suggestion) -> Money:
