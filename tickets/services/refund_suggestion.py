@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from ..errors import RefundRequestInvalid
+from ..errors import RefundLinesInvalid
 from ..models import Order, OrderLine, RefundKind, RefundLine
 from ..money import Money
 from ..states import RefundStatus
@@ -69,24 +69,24 @@ def parse_lines(order: Order, lines: Iterable) -> list[tuple[OrderLine, int]]:
             try:
                 line_id, quantity = item
             except (TypeError, ValueError):
-                raise RefundRequestInvalid(_("A refund line is a line of the order and a quantity.")) from None
+                raise RefundLinesInvalid(_("A refund line is a line of the order and a quantity.")) from None
         try:
             line_id, quantity = int(line_id), int(str(quantity).strip())
         except (TypeError, ValueError):
-            raise RefundRequestInvalid(_("A refund line is a line of the order and a whole quantity.")) from None
+            raise RefundLinesInvalid(_("A refund line is a line of the order and a whole quantity.")) from None
         line = by_id.get(line_id)
         if line is None:
-            raise RefundRequestInvalid(
+            raise RefundLinesInvalid(
                 _("Line %(line)s is not a line of order %(order)s.") % {"line": line_id, "order": order.number}
             )
         if line_id in seen:
-            raise RefundRequestInvalid(_("%(sku)s is named twice.") % {"sku": line.sku})
+            raise RefundLinesInvalid(_("%(sku)s is named twice.") % {"sku": line.sku})
         seen.add(line_id)
         if quantity == 0:
             continue
         free = line.quantity - taken.get(line_id, 0)
         if quantity < 0 or quantity > free:
-            raise RefundRequestInvalid(
+            raise RefundLinesInvalid(
                 _("%(sku)s: %(free)s of %(ordered)s can still be refunded, not %(asked)s.")
                 % {"sku": line.sku, "free": max(free, 0), "ordered": line.quantity, "asked": quantity}
             )

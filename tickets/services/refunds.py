@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -205,9 +205,18 @@ def request_refund(
     decided under the order's row lock. The store's approval policy (``refund_policy``) says
     whether the requester approves it alone (it is then approved at once and, to the original
     payment, queued for the platform) or a supervisor must (it waits in the approvals queue).
-    A repeated ``idempotency_key`` returns the refund it made the first time.
+    A repeated ``idempotency_key`` returns the refund it made the first time, marked
+    ``replayed`` (looked up again under the ticket's lock, so two requests with one key that
+    arrive together make one refund).
     """
-    from ..errors import MonthClosed, RefundNeedsOrder, RefundRequestInvalid
+    from ..errors import (
+        IdempotencyKeyReused,
+        MonthClosed,
+        RefundAmountInvalid,
+        RefundCurrencyMismatch,
+        RefundNeedsOrder,
+        RefundRequestInvalid,
+    )
     from ..locks import lock
     from ..models import RefundKind, RefundLine, RefundMethod, Ticket
     from . import refund_suggestion, return_risk
@@ -219,12 +228,9 @@ def request_refund(
         requester = actor
     else:
         requester = None
-    if idempotency_key is not None:
-        found = Refund.objects.filter(idempotency_key=idempotency_key).first()
-        if found is not None:
-            if found.ticket_id != ticket.pk:
-                raise RefundRequestInvalid(_("This idempotency key was used for another refund."))
-            return found
+    found = _replayed(idempotency_key, ticket)
+    if found is not None:
+        return found
     if kind not in RefundKind.values:
         raise RefundRequestInvalid(_("Choose the kind of refund."))
     if method not in RefundMethod.values:
@@ -242,11 +248,14 @@ def request_refund(
             raise MonthClosed()
     with transaction.atomic():
         locked_ticket = lock(Ticket, ticket.pk)
+        found = _replayed(idempotency_key, ticket)
+        if found is not None:
+            return found
         if locked_ticket.order_id is None:
             raise RefundNeedsOrder()
         order = lock(Order, locked_ticket.order_id)
         if currency is not None and str(currency).strip().upper() != order.currency:
-            raise RefundRequestInvalid(
+            raise RefundCurrencyMismatch(
                 _("Order %(order)s was paid in %(paid)s: refund it in %(paid)s, not %(asked)s.")
                 % {"order": order.number, "paid": order.currency, "asked": currency}
             )
@@ -261,7 +270,7 @@ def request_refund(
         )
         money = _requested_money(amount, order.currency, suggestion)
         if money.amount <= 0:
-            raise RefundRequestInvalid(_("A refund is more than zero."))
+            raise RefundAmountInvalid(_("A refund is more than zero."))
         if money > left:
             raise RefundExceedsRefundable(
                 _("Only %(left)s is left to refund on order %(order)s; this refund is %(amount)s.")
@@ -282,22 +291,28 @@ def request_refund(
             customer=customer,
             on=timezone.localdate(),
         )
-        refund = Refund.objects.create(
-            ticket=locked_ticket,
-            order=order,
-            store_id=locked_ticket.store_id,
-            amount=money.amount,
-            currency=money.currency,
-            kind=kind,
-            method=method,
-            reason=reason,
-            attribution_month=attribution_month,
-            requested_by=requester,
-            suggested_amount=suggestion.amount.amount,
-            shipping_amount=suggestion.shipping.amount,
-            approval_reasons=decision.reasons,
-            **({"idempotency_key": idempotency_key} if idempotency_key is not None else {}),
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the key may be taken meanwhile, on another ticket
+                refund = Refund.objects.create(
+                    ticket=locked_ticket,
+                    order=order,
+                    store_id=locked_ticket.store_id,
+                    amount=money.amount,
+                    currency=money.currency,
+                    kind=kind,
+                    method=method,
+                    reason=reason,
+                    attribution_month=attribution_month,
+                    requested_by=requester,
+                    suggested_amount=suggestion.amount.amount,
+                    shipping_amount=suggestion.shipping.amount,
+                    approval_reasons=decision.reasons,
+                    **({"idempotency_key": idempotency_key} if idempotency_key is not None else {}),
+                )
+        except IntegrityError:
+            if idempotency_key is not None and Refund.objects.filter(idempotency_key=idempotency_key).exists():
+                raise IdempotencyKeyReused() from None
+            raise
         RefundLine.objects.bulk_create(
             [
                 RefundLine(refund=refund, order_line=s.line, quantity=s.quantity, amount=s.amount.amount)
@@ -333,14 +348,29 @@ def request_refund(
     return refund
 
 
+def _replayed(idempotency_key, ticket) -> Refund | None:
+    """The refund an earlier request with this key made, if any (on another ticket: refused)."""
+    from ..errors import IdempotencyKeyReused
+
+    if idempotency_key is None:
+        return None
+    found = Refund.objects.filter(idempotency_key=idempotency_key).first()
+    if found is None:
+        return None
+    if found.ticket_id != ticket.pk:
+        raise IdempotencyKeyReused()
+    found.replayed = True
+    return found
+
+
 def _requested_money(amount, currency: str, suggestion) -> Money:
-    from ..errors import MoneyError, RefundRequestInvalid
+    from ..errors import MoneyError, RefundAmountInvalid, RefundCurrencyMismatch
 
     if amount is None or (isinstance(amount, str) and not amount.strip()):
         return suggestion.amount
     if isinstance(amount, Money):
         if amount.currency != currency:
-            raise RefundRequestInvalid(
+            raise RefundCurrencyMismatch(
                 _("The order was paid in %(paid)s; a refund in %(asked)s cannot be checked against it.")
                 % {"paid": currency, "asked": amount.currency}
             )
@@ -348,4 +378,4 @@ def _requested_money(amount, currency: str, suggestion) -> Money:
     try:
         return Money.of(amount.strip() if isinstance(amount, str) else amount, currency)
     except MoneyError as error:
-        raise RefundRequestInvalid(str(error)) from error
+        raise RefundAmountInvalid(str(error)) from error
