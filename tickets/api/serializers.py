@@ -173,7 +173,7 @@ class OrderLineSerializer(ReadOnlyModelSerializer):
 
     class Meta:
         model = OrderLine
-        fields = ["sku", "title", "quantity", "unit_price"]
+        fields = ["id", "sku", "title", "quantity", "unit_price"]  # id: what a refund request's lines name
 
 
 class OrderSerializer(ReadOnlyModelSerializer):
