@@ -265,7 +265,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "tickets.api.pagination.IdCursor",
     "EXCEPTION_HANDLER": "tickets.api.errors.exception_handler",
     # POST /api/auth/token/ per client address; the API fuzz run raises it for its own server only.
-    "DEFAULT_THROTTLE_RATES": {"token": env("AFTERSALES_API_TOKEN_RATE", "20/min")},
+    # Refund requests and decisions per user: far above a person's pace, a brake on a runaway script.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env("AFTERSALES_API_TOKEN_RATE", "20/min"),
+        "refund_writes": env("AFTERSALES_API_REFUND_WRITE_RATE", "120/min"),
+    },
     # Our throttles count clients by aftersales.security.client_ip_address; this keeps any plain DRF
     # throttle from trusting a client's own X-Forwarded-For (it does when NUM_PROXIES is None).
     "NUM_PROXIES": TLS_PROXY_COUNT if BEHIND_TLS_PROXY else 0,

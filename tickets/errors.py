@@ -140,6 +140,34 @@ class RefundRequestInvalid(DomainError):
     default_message = _("This refund request is not valid.")
 
 
+class RefundAmountInvalid(RefundRequestInvalid):
+    """Not an amount of the order's currency: too many decimals, not more than zero, too large."""
+
+    code = "invalid_refund_amount"
+    default_message = _("This is not a valid refund amount.")
+
+
+class RefundCurrencyMismatch(RefundRequestInvalid):
+    """A refund is paid back in the currency the order was paid in, and no other."""
+
+    code = "refund_currency_mismatch"
+    default_message = _("Refund in the currency the order was paid in.")
+
+
+class RefundLinesInvalid(RefundRequestInvalid):
+    """Lines that are not the order's, named twice, or more than is left on them."""
+
+    code = "invalid_refund_lines"
+    default_message = _("These refund lines are not valid for this order.")
+
+
+class IdempotencyKeyReused(RefundRequestInvalid):
+    """The key of an earlier request, sent with a different request."""
+
+    code = "idempotency_key_reused"
+    default_message = _("This idempotency key was used for another refund request.")
+
+
 class RefundNeedsOrder(DomainError):
     code = "refund_needs_order"
     http_status = 409
@@ -152,12 +180,6 @@ class MonthClosed(DomainError):
     default_message = _("This month of the refund report is closed; nothing in it changes any more.")
 
 
-class IdempotencyKeyInvalid(DomainError):
+class IdempotencyKeyInvalid(RefundRequestInvalid):
     code = "invalid_idempotency_key"
     default_message = _("An idempotency key is a UUID, e.g. 3f1c2d8a-6f1c-4d52-9a59-5b0d6a4e8a11.")
-
-
-class IdempotencyKeyReused(DomainError):
-    code = "idempotency_key_reused"
-    http_status = 409
-    default_message = _("This idempotency key was used for another request; send a new key for a new refund.")

@@ -42,14 +42,19 @@ def lock_ticket_thread(ticket_pk: object):
 
 
 def lock_refund_with_order(refund_pk: object):
-    """A refund and its order, locked in the house order: the order row first, then the refund.
+    """A refund and its order, locked in the house order: the refund's ticket, the order, the refund.
 
     Every refund move takes the order's lock, so two refunds of one order are decided one after
-    the other and what is left to refund is read while nobody else can commit more.
+    the other and what is left to refund is read while nobody else can commit more. The ticket
+    comes first because a request locks it before the order (request_refund), and every move
+    writes rows that name the ticket (its audit event, a notification, the ticket's own status),
+    whose foreign-key checks wait on a ticket another transaction holds: taken in any other order,
+    a request and a decision on one order deadlock (tests/test_refund_concurrency_pg.py).
     """
-    from .models import Order, Refund
+    from .models import Order, Refund, Ticket
 
-    order_id = Refund._default_manager.filter(pk=refund_pk).values_list("order_id", flat=True).get()
+    ticket_id, order_id = Refund._default_manager.filter(pk=refund_pk).values_list("ticket_id", "order_id").get()
+    lock(Ticket, ticket_id)
     order = lock(Order, order_id)
     return order, lock(Refund, refund_pk)
 

@@ -18,14 +18,20 @@ def ids(client, url: str) -> set[int]:
 
 def test_order_fields(client_for, agent, shopify_store):
     order = factories.OrderFactory(store=shopify_store, carrier="UPS", tracking_number="1Z999")
-    factories.OrderLineFactory(order=order, sku="SHIRT-M", quantity=2, unit_price=Decimal("25.0000"))
+    line = factories.OrderLineFactory(order=order, sku="SHIRT-M", quantity=2, unit_price=Decimal("25.0000"))
     body = client_for(agent).get(f"/api/orders/{order.pk}/").json()
     assert body["external_id"] == order.external_id
     assert body["number"] == order.number
     assert body["store"] == {"id": shopify_store.pk, "name": "Acme Shopify", "platform": "shopify"}
     assert (body["carrier"], body["tracking_number"], body["tracking_status"]) == ("UPS", "1Z999", "unknown")
     assert body["lines"] == [
-        {"sku": "SHIRT-M", "title": "Linen shirt", "quantity": 2, "unit_price": {"amount": "25.00", "currency": "USD"}}
+        {
+            "id": line.pk,
+            "sku": "SHIRT-M",
+            "title": "Linen shirt",
+            "quantity": 2,
+            "unit_price": {"amount": "25.00", "currency": "USD"},
+        }
     ]
 
 

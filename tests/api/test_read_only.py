@@ -1,4 +1,5 @@
-"""The API only reads: every write is refused and leaves the database as it was."""
+"""The API only reads, but for refund requests and decisions (tests/api/test_refund_writes.py):
+every other write is refused and leaves the database as it was."""
 
 from __future__ import annotations
 
@@ -27,8 +28,18 @@ def snapshot() -> list:
 WRITES = [("post", False), ("put", True), ("patch", True), ("delete", True)]
 
 
-@pytest.mark.parametrize("collection", ["stores", "tickets", "orders", "refunds"])
-@pytest.mark.parametrize(("method", "on_detail"), WRITES, ids=[m for m, _ in WRITES])
+# Every write but POST /api/refunds/, which requests a refund.
+AGENT_WRITES = [
+    (collection, method, on_detail)
+    for collection in ("stores", "tickets", "orders", "refunds")
+    for method, on_detail in WRITES
+    if (collection, method) != ("refunds", "post")
+]
+
+
+@pytest.mark.parametrize(
+    ("collection", "method", "on_detail"), AGENT_WRITES, ids=[f"{c}-{m}" for c, m, _ in AGENT_WRITES]
+)
 def test_agent_write_is_405_and_changes_nothing(client_for, agent, rows, collection, method, on_detail):
     before = snapshot()
     url = f"/api/{collection}/{rows[collection][1]}/" if on_detail else f"/api/{collection}/"
@@ -49,11 +60,19 @@ def test_finance_reads_tickets_orders_and_refunds(client_for, finance, rows):
         assert client.get(f"/api/{collection}/{rows[collection][1]}/").status_code == 200
 
 
-@pytest.mark.parametrize(("method", "on_detail"), WRITES, ids=[m for m, _ in WRITES])
+@pytest.mark.parametrize(("method", "on_detail"), WRITES[1:], ids=[m for m, _ in WRITES[1:]])
 def test_finance_write_is_405_and_changes_nothing(client_for, finance, rows, method, on_detail):
-    # 405 before the role is looked at: the schema offers no write, whoever asks.
+    # 405 before the role is looked at: the schema offers no such write, whoever asks.
     before = snapshot()
     url = f"/api/refunds/{rows['refunds'][1]}/" if on_detail else "/api/refunds/"
     response = getattr(client_for(finance), method)(url, {"status": "succeeded"}, format="json")
     assert response.status_code == 405
+    assert snapshot() == before
+
+
+def test_finance_refund_request_is_403_and_changes_nothing(client_for, finance, rows):
+    # The operation exists, so the role decides; finance reads refunds and changes none.
+    before = snapshot()
+    response = client_for(finance).post("/api/refunds/", {"status": "succeeded"}, format="json")
+    assert (response.status_code, response.json()["code"]) == (403, "permission_denied")
     assert snapshot() == before

@@ -1,1 +1,1 @@
-"""The REST API (read side for now), scoped to the caller's stores."""
+"""The REST API, scoped to the caller's stores: reads, and refund requests and decisions."""

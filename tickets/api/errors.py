@@ -1,6 +1,10 @@
 """One error shape for every refusal of the API: ``{"code", "detail"}``, plus ``fields`` (messages
 per parameter or body field) when the request itself was invalid. Domain errors and DRF's own
-(401, 403, 404, 405, 406, 415, 429 …) come out alike, so a client reads one shape."""
+(401, 403, 404, 405, 406, 415, 429 …) come out alike, so a client reads one shape.
+
+400 means the request breaks the schema; a domain error that the UI shows as bad input (400 in
+tickets/errors.py) is a 422 here, because the schema allowed the request: its ``code`` says
+which rule refused it (invalid_refund_amount, refund_currency_mismatch …)."""
 
 from __future__ import annotations
 
@@ -19,6 +23,28 @@ from ..errors import DomainError
 INVALID, UNPROCESSABLE = "invalid", "unprocessable"
 
 
+class AmountNotAString(exceptions.APIException):
+    """A JSON number for money: 0.1 + 0.2 is not 0.3 in binary floating point, so amounts travel as text."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "amount_not_a_string"
+    default_detail = _('Send the amount as a decimal string, e.g. "12.50", not as a JSON number.')
+
+
+class InvalidIdempotencyKey(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "invalid_idempotency_key"
+    default_detail = _("The Idempotency-Key header is a UUID, e.g. 6f1c2b1e-8d3a-4c55-9a0e-2b7d5f0c9e41.")
+
+
+class UnknownTicket(exceptions.APIException):
+    """No ticket with that number in the caller's stores (missing and another store's look alike)."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_code = "unknown_ticket"
+    default_detail = _("No ticket with this number in your stores.")
+
+
 class UnprocessableQuery(exceptions.ValidationError):
     """A query the contract allows but the domain cannot use, e.g. a store that is not yours."""
 
@@ -28,7 +54,8 @@ class UnprocessableQuery(exceptions.ValidationError):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response({"code": exc.code, "detail": exc.message}, status=exc.http_status)
+        code = status.HTTP_422_UNPROCESSABLE_ENTITY if exc.http_status == status.HTTP_400_BAD_REQUEST else None
+        return Response({"code": exc.code, "detail": exc.message}, status=code or exc.http_status)
     # Django's own two, as DRF does, but with one wording: a missing row and another store's
     # row must read the same.
     if isinstance(exc, Http404):

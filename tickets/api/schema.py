@@ -19,8 +19,15 @@ DESCRIPTIONS = {
     403: _("Your role does not allow this."),
     404: _("Not found, or not in a store you are a member of (the two look alike)."),
     406: _("The Accept header asks for something other than JSON."),
-    415: _("The body is neither JSON nor a form."),
-    422: _("Well-formed, but refused: e.g. a store you are not a member of, or an unknown currency."),
+    409: _(
+        "Refused by the refund's state or its order: more than the order has left to refund, a closed month, "
+        "or a decision already taken."
+    ),
+    415: _("The body is not JSON (the token endpoint also takes a form)."),
+    422: _(
+        "Well-formed, but refused: e.g. a store or ticket that is not yours, an unknown currency, an amount "
+        "with more decimals than its currency, lines of another order. The code says which."
+    ),
     429: _("Too many requests; retry after the Retry-After seconds."),
 }
 # Path parameters name rows by their integer key; the range keeps lookups inside the column.

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from ..errors import RefundRequestInvalid
+from ..errors import RefundLinesInvalid
 from ..models import Order, OrderLine, Refund, RefundKind, RefundLine
 from ..money import Money
 from ..states import RefundStatus
@@ -102,25 +102,25 @@ def parse_lines(order: Order, lines: Iterable) -> list[tuple[OrderLine, int]]:
             try:
                 line_id, quantity = item
             except (TypeError, ValueError):
-                raise RefundRequestInvalid(_("A refund line is a line of the order and a quantity.")) from None
+                raise RefundLinesInvalid(_("A refund line is a line of the order and a quantity.")) from None
         line_id, quantity = _whole(line_id), _whole(quantity)
         if line_id is None or quantity is None:
-            raise RefundRequestInvalid(_("A refund line is a line of the order and a whole quantity."))
+            raise RefundLinesInvalid(_("A refund line is a line of the order and a whole quantity."))
         line = by_id.get(line_id)
         if line is None:
-            raise RefundRequestInvalid(
+            raise RefundLinesInvalid(
                 _("Line %(line)s is not a line of order %(order)s.") % {"line": line_id, "order": order.number}
             )
         if line_id in seen:
-            raise RefundRequestInvalid(_("%(sku)s is named twice.") % {"sku": line.sku})
+            raise RefundLinesInvalid(_("%(sku)s is named twice.") % {"sku": line.sku})
         seen.add(line_id)
         if quantity < 0:
-            raise RefundRequestInvalid(_("%(sku)s: a quantity is not negative.") % {"sku": line.sku})
+            raise RefundLinesInvalid(_("%(sku)s: a quantity is not negative.") % {"sku": line.sku})
         if quantity:
             chosen.append((line, quantity))
     over = lines_over(order, chosen)
     if over:
-        raise RefundRequestInvalid(over)
+        raise RefundLinesInvalid(over)
     return chosen
 
 

@@ -8,7 +8,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,8 @@ from ..errors import (
     MonthClosed,
     NotAManualRefund,
     PermissionDenied,
+    RefundAmountInvalid,
+    RefundCurrencyMismatch,
     RefundExceedsRefundable,
     RefundNeedsOrder,
     RefundRequestInvalid,
@@ -228,7 +230,7 @@ def request_refund(
 
     Partial refunds name lines and quantities and/or an amount; a full refund pays back what is
     left on the order. The amount is in the order's currency and never more than is left,
-    decided under the order's row lock (taken before the ticket's, the house order of
+    decided under the order's row lock (taken after the ticket's, the house order of
     ``tickets/locks.py``). The store's approval policy (``refund_policy``) says whether the
     requester approves it alone (it is then approved at once and, to the original payment,
     queued for the platform) or a supervisor must (it waits in the approvals queue). A repeated
@@ -254,15 +256,13 @@ def request_refund(
             found = Refund.objects.filter(idempotency_key=key).first()
             if found is not None:
                 return _same_terms(found, ticket=ticket, kind=kind, method=method, amount=amount)
-        order_id = Ticket.objects.filter(pk=ticket.pk).values_list("order_id", flat=True).get()
-        if order_id is None:
+        # The house order of tickets/locks.py: the ticket, then its order.
+        locked_ticket = lock(Ticket, ticket.pk)
+        if locked_ticket.order_id is None:
             raise RefundNeedsOrder()
-        order = lock(Order, order_id)
-        locked_ticket = Ticket.objects.select_for_update(no_key=True).get(pk=ticket.pk)
-        if locked_ticket.order_id != order.pk:
-            raise RefundRequestInvalid(_("The ticket's order changed meanwhile; open the ticket again."))
+        order = lock(Order, locked_ticket.order_id)
         if currency is not None and str(currency).strip().upper() != order.currency:
-            raise RefundRequestInvalid(
+            raise RefundCurrencyMismatch(
                 _("Order %(order)s was paid in %(paid)s: refund it in %(paid)s, not %(asked)s.")
                 % {"order": order.number, "paid": order.currency, "asked": currency}
             )
@@ -279,7 +279,7 @@ def request_refund(
         )
         money = _requested_money(amount, order.currency, suggestion)
         if money.amount <= 0:
-            raise RefundRequestInvalid(_("A refund is more than zero."))
+            raise RefundAmountInvalid(_("A refund is more than zero."))
         if money > left:
             raise RefundExceedsRefundable(
                 _("Only %(left)s is left to refund on order %(order)s; this refund is %(amount)s.")
@@ -311,23 +311,30 @@ def request_refund(
             if suggestion.lines
             else []
         )
-        refund = Refund.objects.create(
-            ticket=locked_ticket,
-            order=order,
-            store_id=locked_ticket.store_id,
-            amount=money.amount,
-            currency=money.currency,
-            kind=kind,
-            method=method,
-            reason=reason,
-            attribution_month=attribution_month,
-            requested_by=requester,
-            suggested_amount=suggested.amount.amount if suggested else None,
-            shipping_amount=parts[-1].amount if parts else 0,
-            approval_reasons=decision.reasons,
-            corrects=corrects,
-            **({"idempotency_key": key} if key is not None else {}),
-        )
+        try:
+            with transaction.atomic():  # a savepoint: the key may be taken meanwhile (SQLite has no key lock)
+                refund = Refund.objects.create(
+                    ticket=locked_ticket,
+                    order=order,
+                    store_id=locked_ticket.store_id,
+                    amount=money.amount,
+                    currency=money.currency,
+                    kind=kind,
+                    method=method,
+                    reason=reason,
+                    attribution_month=attribution_month,
+                    requested_by=requester,
+                    suggested_amount=suggested.amount.amount if suggested else None,
+                    shipping_amount=parts[-1].amount if parts else 0,
+                    approval_reasons=decision.reasons,
+                    corrects=corrects,
+                    **({"idempotency_key": key} if key is not None else {}),
+                )
+        except IntegrityError:
+            found = Refund.objects.filter(idempotency_key=key).first() if key is not None else None
+            if found is None:
+                raise
+            return _same_terms(found, ticket=ticket, kind=kind, method=method, amount=amount)
         RefundLine.objects.bulk_create(
             [
                 RefundLine(refund=refund, order_line=share.line, quantity=share.quantity, amount=part.amount)
@@ -405,6 +412,7 @@ def _same_terms(found: Refund, *, ticket, kind: str, method: str, amount) -> Ref
             same = asked.currency == found.currency and asked.amount == found.amount
     if not same:
         raise IdempotencyKeyReused()
+    found.replayed = True  # the API answers a replay 200, not 201
     return found
 
 
@@ -433,7 +441,7 @@ def _requested_money(amount, currency: str, suggestion) -> Money:
         return suggestion.amount
     if isinstance(amount, Money):
         if amount.currency != currency:
-            raise RefundRequestInvalid(
+            raise RefundCurrencyMismatch(
                 _("The order was paid in %(paid)s; a refund in %(asked)s cannot be checked against it.")
                 % {"paid": currency, "asked": amount.currency}
             )
@@ -441,4 +449,4 @@ def _requested_money(amount, currency: str, suggestion) -> Money:
     try:
         return Money.of(amount.strip() if isinstance(amount, str) else amount, currency)
     except MoneyError as error:
-        raise RefundRequestInvalid(str(error)) from error
+        raise RefundAmountInvalid(str(error)) from error
