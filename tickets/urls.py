@@ -10,6 +10,7 @@ from .views import (
     me,
     presence,
     replies,
+    reports,
     returns,
     saved_views,
     store_switch,
@@ -71,4 +72,10 @@ urlpatterns = [
     path("notifications/bell/", me.notification_bell, name="notifications-bell"),
     path("notifications/latest/", me.notification_dropdown, name="notifications-latest"),
     path("notifications/open/", me.open_notification, name="notification-open"),
+    path("reports/refunds/", reports.refund_report_page, name="refund-report"),
+    path("reports/refunds/download/", reports.refund_report_download, name="refund-report-download"),
+    path("reports/refunds/close/", reports.refund_month_close, name="refund-month-close"),
+    path("reports/refunds/exports/", reports.refund_export_start, name="refund-export-start"),
+    path("reports/refunds/exports/progress/", reports.refund_export_progress, name="refund-export-progress"),
+    path("reports/refunds/exports/file/", reports.refund_export_file, name="refund-export-file"),
 ]
