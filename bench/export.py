@@ -13,8 +13,10 @@ user of all three stores:
 Each prints one JSON object: ``name``, ``parameters``, ``rows``, ``seconds``, ``rows_per_s``, and
 memory: ``peak_rss_mb`` (the process's resident memory at its highest while the case ran, read
 from /proc/self/statm every 10 ms: the whole process, Python, Django and all) and
-``rss_growth_mb`` (that peak minus the resident memory just before the case). Targets: CSV at
-least 50,000 rows/s; peak memory under 200 MB.
+``rss_growth_mb`` (that peak minus the resident memory just before the case); ``cpu_seconds``
+(this process's CPU time: PostgreSQL works in its own processes) and ``load_average`` (the
+machine's, at the start: other work on it shows in the wall time). Targets: CSV at least 50,000
+rows/s; peak memory under 200 MB.
 
 Run: ``DATABASE_URL=postgres://postgres@127.0.0.1:5432/aftersales_bench AFTERSALES_LOCAL_HTTP=1 \
 .venv/bin/python bench/export.py --refunds 1000000``  (``--keep`` keeps the database; ``--reuse``
@@ -310,16 +312,20 @@ class CountingSink:
 
 
 def measured(name: str, parameters: dict, work) -> dict:
+    load = os.getloadavg()[0]
     with PeakRss() as memory:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         rows, extra = work()
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {
         "name": name,
         "parameters": parameters,
         "rows": rows,
         "seconds": round(seconds, 2),
         "rows_per_s": round(rows / seconds) if seconds else None,
+        # This process's CPU (the database works in its own): on a busy machine, wall time waits.
+        "cpu_seconds": round(cpu, 2),
+        "load_average": round(load, 2),
         "peak_rss_mb": round(memory.peak / 2**20, 1),
         "rss_growth_mb": round((memory.peak - memory.before) / 2**20, 1),
         "memory": "resident set size of the whole process, sampled every 10 ms (/proc/self/statm)",

@@ -123,7 +123,7 @@ def test_csv_has_every_column_with_plain_amounts(finance, shopify_store):
         "kind": "partial",
         "method": "original_payment",
         "reason": "Damaged",
-        "skus": "BELT SHIRT-M",
+        "skus": "BELT, SHIRT-M",
         "requested_by": "asker",
         "approved_by": "asker",
         "self_approved": "true",
@@ -259,7 +259,10 @@ def test_the_export_shows_its_progress_while_it_runs(finance, large):
     html = page_client(finance).get("/reports/refunds/exports/progress/", {"id": export.pk}).content.decode()
     assert '<progress max="3" value="2"' in html and 'hx-trigger="every 1s"' in html
     # ...and on the page, so one can leave and come back to it.
-    assert f'id="export-{export.pk}"' in page_client(finance).get("/reports/refunds/", {"month": "2026-10"}).content.decode()
+    assert (
+        f'id="export-{export.pk}"'
+        in page_client(finance).get("/reports/refunds/", {"month": "2026-10"}).content.decode()
+    )
 
 
 def test_an_export_is_only_for_the_user_who_asked(finance, supervisor, large, tmp_path, settings):

@@ -83,7 +83,9 @@ def test_the_close_button_closes_and_the_page_says_who_and_when(finance, shopify
 
 def test_supervisors_see_the_report_but_no_close_button_and_get_403(supervisor):
     client = page_client(supervisor)
-    assert 'action="/reports/refunds/close/"' not in client.get("/reports/refunds/", {"month": "2026-10"}).content.decode()
+    assert (
+        'action="/reports/refunds/close/"' not in client.get("/reports/refunds/", {"month": "2026-10"}).content.decode()
+    )
     assert client.post(CLOSE, {"month": "2026-10"}).status_code == 403
     assert not ClosedMonth.objects.exists()
 

@@ -241,7 +241,7 @@ def _by_sku(refunds: QuerySet[Refund], totals: dict[str, Total], top: int) -> li
             rows.append(
                 Total(
                     NO_LINES,
-                    _("No lines (amount only)"),
+                    _("No lines"),
                     currency,
                     row["n"],
                     _money(row["total"], currency),
@@ -251,7 +251,7 @@ def _by_sku(refunds: QuerySet[Refund], totals: dict[str, Total], top: int) -> li
         on_lines = (per_currency.get(currency) or {}).get("total") or Decimal(0)
         rest = total.amount.amount - (row["total"] if row else Decimal(0)) - on_lines
         if rest != 0:
-            label = _("Not on a line (shipping, adjustments)")
+            label = _("Not on a line")
             rows.append(Total(NOT_ON_A_LINE, label, currency, None, _money(rest, currency), special=NOT_ON_A_LINE))
     return rows
 

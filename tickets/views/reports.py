@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -73,7 +74,7 @@ def refund_report_page(request):
         "month_value": month_key(month),
         "previous": _query(previous_month(month), store_ids),
         "next": _query(next_month(month), store_ids) if month < current_month() else "",
-        "query": _query(month, store_ids),
+        "report_query": _query(month, store_ids),
         "stores": refund_report.visible_stores(request.user),
         "store_ids": store_ids,
         "closed": closed,
@@ -208,5 +209,5 @@ def refund_month_close(request):
             raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("%(month)s is closed.") % {"month": month_key(month)})
+        messages.success(request, _("%(month)s is closed.") % {"month": date_format(month, "YEAR_MONTH_FORMAT")})
     return redirect(f"{reverse('refund-report')}?{_query(month, [])}")
