@@ -68,6 +68,27 @@ class NotAManualRefund(DomainError):
     )
 
 
+class InvalidMonth(DomainError):
+    """A report month that is not "YYYY-MM" (1900-01 to 2199-12)."""
+
+    code = "invalid_month"
+    default_message = _("Enter a month as YYYY-MM, e.g. 2026-11.")
+
+
+class MonthAlreadyClosed(DomainError):
+    code = "month_already_closed"
+    http_status = 409
+    default_message = _("This month is already closed.")
+
+
+class MonthNotOver(DomainError):
+    """Finance closes a month once it has ended, not while refunds may still count in it."""
+
+    code = "month_not_over"
+    http_status = 409
+    default_message = _("A month can be closed once it has ended.")
+
+
 class MergeRefused(DomainError):
     """Two tickets that cannot become one (the same ticket, another store, a closed one)."""
 

@@ -1,8 +1,9 @@
 """Celery tasks of the domain: thin wrappers around services, safe to run twice."""
 
 from celery import shared_task
+from django.conf import settings
 
-from .services import notifications, reconciliation, return_risk, rma, search_index, sla, tickets
+from .services import notifications, reconciliation, refund_export, return_risk, rma, search_index, sla, tickets
 
 
 @shared_task(name="tickets.close_silent_resolved_tickets", acks_late=True)
@@ -45,3 +46,19 @@ def sweep_return_risk() -> int:
 def reconcile_refunds() -> dict:
     """Link platform refunds to ours where an ingest batch could not yet (ours got its id later)."""
     return vars(reconciliation.match_all())
+
+
+# A month of a million refunds takes minutes as XLSX (openpyxl writes a few thousand rows a second):
+# this task may run past the default limit, and still ends before the broker hands it out again.
+EXPORT_TIME_LIMIT = max(settings.CELERY_TASK_TIME_LIMIT, settings.BROKER_VISIBILITY_TIMEOUT * 9 // 10)
+
+
+@shared_task(
+    name="tickets.report_refund_export",
+    acks_late=True,
+    time_limit=EXPORT_TIME_LIMIT,
+    soft_time_limit=EXPORT_TIME_LIMIT - max(1, EXPORT_TIME_LIMIT // 10),
+)
+def report_refund_export(export_id: int) -> str:
+    """Write a refund report file on the ``reports`` queue (tickets.report_* routes there)."""
+    return refund_export.run_export(export_id)

@@ -13,6 +13,7 @@ from .views import (
     reconciliation,
     refunds,
     replies,
+    reports,
     return_rates,
     returns,
     saved_views,
@@ -86,4 +87,10 @@ urlpatterns = [
     path("notifications/open/", me.open_notification, name="notification-open"),
     path("reports/reconciliation/", reconciliation.reconciliation_page, name="reports-reconciliation"),
     path("reports/return-rates/", return_rates.return_rates_page, name="reports-return-rates"),
+    path("reports/refunds/", reports.refund_report_page, name="refund-report"),
+    path("reports/refunds/download/", reports.refund_report_download, name="refund-report-download"),
+    path("reports/refunds/close/", reports.refund_month_close, name="refund-month-close"),
+    path("reports/refunds/exports/", reports.refund_export_start, name="refund-export-start"),
+    path("reports/refunds/exports/progress/", reports.refund_export_progress, name="refund-export-progress"),
+    path("reports/refunds/exports/file/", reports.refund_export_file, name="refund-export-file"),
 ]

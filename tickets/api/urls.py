@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import reports, views
 
 app_name = "api"
 
@@ -21,6 +21,7 @@ urlpatterns = [
     path("auth/logout/", views.LogoutView.as_view(), name="logout"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("reports/refunds/", reports.RefundReportView.as_view(), name="report-refunds"),
     path("", include(router.urls)),
     # [\s\S], not ".": a path holding a newline must land here too, not on the HTML 404 page.
     re_path(r"^[\s\S]*$", views.NotFoundView.as_view(), name="not-found"),

@@ -1,0 +1,563 @@
+"""The refund report as CSV and XLSX files: one row per refund of the month, in constant memory.
+
+Rows are read with ``values_list(...).iterator(chunk_size=CHUNK)`` (a server-side cursor on
+PostgreSQL): no model objects, one query for the SKUs of each chunk, so memory stays flat from a
+hundred rows to millions. CSV streams as it is written; XLSX uses openpyxl's write-only mode and
+starts a new sheet at Excel's row limit (``EXCEL_MAX_ROWS``, the header row included).
+
+Cells:
+- Text a spreadsheet could run as a formula (it starts with = + - @, a tab or a carriage return,
+  also after leading whitespace; the full-width ＝ ＋ － ＠ too) gets a leading apostrophe, in CSV
+  and XLSX alike (OWASP, CSV injection). Amounts are never text we took from anyone, so they are
+  left as they are.
+- Amounts are plain decimals at the currency's precision ("120.00", JPY "1200", KWD "1.250").
+  In CSV that is the text. In XLSX they are number cells with a number format of the currency's
+  decimals, so they add up in the spreadsheet; the cell holds the exact decimal text (openpyxl
+  would write a Decimal through a float with 16 digits, "8828.129999999999"), and Money keeps at
+  most 15 significant digits, which a spreadsheet's double holds exactly. No cent is lost.
+- ``succeeded_at_utc`` is ISO 8601 in UTC ("2026-11-03T10:15:00Z"); ``attribution_month`` is the
+  month the row counts in ("2026-11"), also where the refund had no month of its own.
+- Column names are fixed identifiers, the same in every language, so scripts and spreadsheet
+  formulas keep working.
+- The CSV starts with a UTF-8 byte order mark: Excel otherwise reads UTF-8 (Chinese reasons,
+  store names) as the machine's legacy code page.
+
+Exports too large for one web request (``settings.EXPORT_INLINE_ROWS``) run as a ``reports`` task:
+``start_export`` records a RefundExport and sends the task after commit; ``run_export`` writes the
+file under MEDIA_ROOT/exports with its progress; only the user who asked downloads it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from celery import current_app
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import CharField, Func, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..errors import DomainError, NotFound
+from ..models import ExportStatus, Refund, RefundExport, RefundLine
+from ..money import UNKNOWN_CURRENCY_EXPONENT, stored_exponent
+from ..months import month_key, month_start
+from ..permissions import require
+from ..selectors.refund_report import month_refunds, visible_stores
+
+logger = logging.getLogger(__name__)
+
+VIEW_PERMISSION = "tickets.view_refund_report"
+EXPORT_TASK = "tickets.report_refund_export"
+CSV, XLSX = "csv", "xlsx"
+FORMATS = (CSV, XLSX)
+CONTENT_TYPES = {
+    CSV: "text/csv; charset=utf-8",
+    XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Excel's rows per sheet, the header row included. A module constant so tests can lower it.
+EXCEL_MAX_ROWS = 1_048_576
+CHUNK = 2000  # rows per fetch from the database, and per piece of the CSV stream
+PROGRESS_EVERY_SECONDS = 1.0
+EXPORT_DIR = "exports"
+CURSOR_TUPLE_FRACTION = 1.0  # under MEDIA_ROOT, which is never served as a URL
+
+COLUMNS = (
+    "refund_id",
+    "ticket_number",
+    "order_number",
+    "store",
+    "platform",
+    "attribution_month",
+    "succeeded_at_utc",
+    "amount",
+    "currency",
+    "kind",
+    "method",
+    "reason",
+    "skus",
+    "requested_by",
+    "approved_by",
+    "self_approved",
+    "platform_refund_id",
+    "platform_amount",
+    "corrects_refund_id",
+)
+AMOUNT_COLUMNS = (COLUMNS.index("amount"), COLUMNS.index("platform_amount"))
+_FIELDS = (
+    "id",
+    "ticket__number",
+    "order__number",
+    "store__name",
+    "store__platform",
+    "succeeded_utc",
+    "amount",
+    "currency",
+    "kind",
+    "method",
+    "reason",
+    "requested_by__username",
+    "approved_by__username",
+    "self_approved",
+    "platform_refund_id",
+    "platform_amount",
+    "corrects_id",
+)
+
+# --- cells ------------------------------------------------------------------------------------------
+FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
+# First characters worth a closer look: the formula starts and every kind of space (all of which
+# are below U+3001). Most text starts with neither and is passed by one set lookup.
+_SUSPECT_FIRST = FORMULA_STARTS | frozenset(chr(code) for code in range(0x3001) if chr(code).isspace())
+
+
+def escape_formula(text: str) -> str:
+    """Text a spreadsheet could run as a formula, made inert with a leading apostrophe."""
+    if text[:1] not in _SUSPECT_FIRST:
+        return text
+    if text[0] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
+_QUANTA: dict[str, Decimal] = {}
+
+
+def places(currency: str) -> int:
+    exponent = stored_exponent(currency)
+    return UNKNOWN_CURRENCY_EXPONENT if exponent is None else exponent
+
+
+def _quantum(currency: str) -> Decimal:
+    quantum = _QUANTA.get(currency)
+    if quantum is None:
+        quantum = _QUANTA[currency] = Decimal(1).scaleb(-places(currency))
+    return quantum
+
+
+# --- rows ---------------------------------------------------------------------------------------------
+class UtcText(Func):
+    """A datetime as ISO 8601 text in UTC, "2026-10-03T10:15:07Z", written by the database (it
+    does it faster than Python parses the value and formats it again)."""
+
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')",
+            **extra_context,
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # SQLite keeps datetimes as UTC text; strftime reads it.
+        return self.as_sql(compiler, connection, template="strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %(expressions)s)")
+
+
+def export_queryset(user, month: date, store_ids: Iterable[int] | None = None) -> QuerySet[Refund]:
+    """The month's refunds in the user's stores, by id (the order they were recorded in)."""
+    return (
+        month_refunds(user, month_start(month), store_ids)
+        .annotate(succeeded_utc=UtcText("succeeded_at"))
+        .order_by("id")
+    )
+
+
+def _lines(queryset: QuerySet[Refund]) -> Iterator[tuple[int, str]]:
+    """(refund id, SKU) of every line of the queryset's refunds, by refund id: one pass, read
+    beside the refunds and merged with them (a lookup per chunk of refunds would read the order
+    lines again for every chunk)."""
+    refunds = queryset.order_by().values("pk")
+    return (
+        RefundLine.objects.filter(refund_id__in=refunds)
+        .order_by("refund_id")
+        .values_list("refund_id", "order_line__sku")
+        .iterator(chunk_size=CHUNK)
+    )
+
+
+@contextmanager
+def _reading(snapshot: bool) -> Iterator[None]:
+    """How the export reads PostgreSQL. Its plans are chosen for all rows, not the first tenth
+    (``cursor_tuple_fraction``: a cursor otherwise gets nested loops that suit a first page, not a
+    million rows). With ``snapshot``, one read-only transaction around it: the cursors then stream
+    rows as the database produces them (outside a transaction Django declares them WITH HOLD, and
+    every row is computed before the first one arrives), and refunds and lines are read from one
+    moment. Not for the background export, whose progress must be committed as it goes; nor on
+    SQLite, which reads in chunks anyway and would hold its write lock for the whole export."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    if snapshot:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL cursor_tuple_fraction = {CURSOR_TUPLE_FRACTION}")
+            yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"SET cursor_tuple_fraction = {CURSOR_TUPLE_FRACTION}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET cursor_tuple_fraction")
+
+
+def records(queryset: QuerySet[Refund], month: date, *, snapshot: bool = True) -> Iterator[list[Any]]:
+    """One list of cell values per refund, in COLUMNS order: text escaped, amounts as Decimal at
+    the currency's precision, ids as int. Shared by CSV and XLSX. ``queryset`` is ordered by id."""
+    with _reading(snapshot):
+        yield from _records(queryset, month)
+
+
+def _records(queryset: QuerySet[Refund], month: date) -> Iterator[list[Any]]:
+    month_text = month_key(month_start(month))
+    escape = escape_formula
+    suspect = _SUSPECT_FIRST
+    quanta = _QUANTA
+    lines = _lines(queryset)
+    line = next(lines, None)
+    for (
+        pk,
+        ticket,
+        order,
+        store,
+        platform,
+        succeeded,
+        amount,
+        currency,
+        kind,
+        method,
+        reason,
+        requester,
+        approver,
+        self_approved,
+        platform_id,
+        platform_amount,
+        corrects,
+    ) in queryset.values_list(*_FIELDS).iterator(chunk_size=CHUNK):
+        # Lines of refunds not in this stream (one that changed between the two reads) are skipped.
+        while line is not None and line[0] < pk:
+            line = next(lines, None)
+        skus = ""
+        if line is not None and line[0] == pk:
+            found = []
+            while line is not None and line[0] == pk:
+                if line[1] not in found:
+                    found.append(line[1])
+                line = next(lines, None)
+            skus = escape(", ".join(sorted(found)))
+        quantum = quanta.get(currency) or _quantum(currency)
+        yield [
+            pk,
+            ticket,
+            order if order[:1] not in suspect else escape(order),
+            store if store[:1] not in suspect else escape(store),
+            platform,
+            month_text,
+            succeeded or "",
+            amount.quantize(quantum, rounding=ROUND_HALF_EVEN),
+            currency,
+            kind,
+            method,
+            reason if reason[:1] not in suspect else escape(reason),
+            skus,
+            "" if requester is None else requester if requester[:1] not in suspect else escape(requester),
+            "" if approver is None else approver if approver[:1] not in suspect else escape(approver),
+            "true" if self_approved else "false",
+            platform_id if platform_id[:1] not in suspect else escape(platform_id),
+            None if platform_amount is None else platform_amount.quantize(quantum, rounding=ROUND_HALF_EVEN),
+            corrects,
+        ]
+
+
+Progress = Callable[[int], None]
+
+
+def _progress_every(progress: Progress | None, seconds: float = PROGRESS_EVERY_SECONDS) -> Progress:
+    """Calls ``progress`` at most once per ``seconds`` (the last count is reported by the caller)."""
+    if progress is None:
+        return lambda done: None
+    last = [time.monotonic()]
+
+    def tick(done: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= seconds:
+            last[0] = now
+            progress(done)
+
+    return tick
+
+
+# --- CSV ------------------------------------------------------------------------------------------------
+def csv_chunks(
+    queryset: QuerySet[Refund], month: date, *, progress: Progress | None = None, snapshot: bool | None = None
+) -> Iterator[bytes]:
+    """The CSV file in pieces of CHUNK rows: the byte order mark and header first. ``snapshot``
+    (by default: when no progress is reported) reads in one transaction, see ``_reading``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    yield ("\ufeff" + buffer.getvalue()).encode()
+    tick = _progress_every(progress)
+    done = 0
+    batch: list[list[Any]] = []
+    for record in records(queryset, month, snapshot=progress is None if snapshot is None else snapshot):
+        batch.append(record)
+        if len(batch) == CHUNK:
+            done += len(batch)
+            yield _csv_piece(buffer, writer, batch)
+            batch = []
+            tick(done)
+    if batch:
+        done += len(batch)
+        yield _csv_piece(buffer, writer, batch)
+    if progress is not None:
+        progress(done)
+
+
+def _csv_piece(buffer: io.StringIO, writer: Any, batch: list[list[Any]]) -> bytes:
+    buffer.seek(0)
+    buffer.truncate()
+    writer.writerows(batch)
+    return buffer.getvalue().encode()
+
+
+def write_csv(queryset: QuerySet[Refund], month: date, target: IO[bytes], *, progress: Progress | None = None) -> int:
+    rows = 0
+
+    def counted(done: int) -> None:
+        nonlocal rows
+        rows = done
+        if progress is not None:
+            progress(done)
+
+    for piece in csv_chunks(queryset, month, progress=counted, snapshot=progress is None):
+        target.write(piece)
+    return rows
+
+
+# --- XLSX ------------------------------------------------------------------------------------------------
+def _number_format(currency: str) -> str:
+    decimals = places(currency)
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
+def write_xlsx(
+    queryset: QuerySet[Refund], month: date, target: IO[bytes] | str | Path, *, progress: Progress | None = None
+) -> int:
+    """Write the XLSX workbook to ``target``; returns the number of refund rows."""
+    from copy import copy
+
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    per_sheet = EXCEL_MAX_ROWS - 1  # the header takes a row of each sheet
+    title = f"Refunds {month_key(month_start(month))}"
+    sheets = 0
+    sheet = None
+    in_sheet = per_sheet
+    styles: dict[str, Any] = {}
+    tick = _progress_every(progress)
+    illegal = ILLEGAL_CHARACTERS_RE
+
+    def new_sheet():
+        nonlocal sheets
+        sheets += 1
+        ws = workbook.create_sheet(title if sheets == 1 else f"{title} ({sheets})")
+        ws.freeze_panes = "A2"
+        header = []
+        for name in COLUMNS:
+            cell = WriteOnlyCell(ws, value=name)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        ws.append(header)
+        return ws
+
+    def amount_cell(ws, value: Decimal, currency: str):
+        style = styles.get(currency)
+        if style is None:
+            template = WriteOnlyCell(ws)
+            template.number_format = _number_format(currency)
+            style = styles[currency] = template._style
+        cell = WriteOnlyCell(ws)
+        cell._style = copy(style)
+        # A number cell holding the exact decimal text (see the module docstring).
+        cell.data_type = "n"
+        cell._value = format(value, "f")
+        return cell
+
+    done = 0
+    currency_at = COLUMNS.index("currency")
+    text_columns = [
+        i
+        for i, name in enumerate(COLUMNS)
+        if name in ("order_number", "store", "reason", "skus", "requested_by", "approved_by", "platform_refund_id")
+    ]
+    for record in records(queryset, month, snapshot=progress is None):
+        if in_sheet == per_sheet:
+            sheet = new_sheet()
+            in_sheet = 0
+        currency = record[currency_at]
+        for i in AMOUNT_COLUMNS:
+            if record[i] is not None:
+                record[i] = amount_cell(sheet, record[i], currency)
+        for i in text_columns:
+            value = record[i]
+            if value and illegal.search(value):
+                record[i] = illegal.sub("", value)
+        sheet.append(record)
+        in_sheet += 1
+        done += 1
+        if done % CHUNK == 0:
+            tick(done)
+    if sheet is None:
+        new_sheet()
+    workbook.save(target)
+    if progress is not None:
+        progress(done)
+    return done
+
+
+# --- responses for the page and the API ----------------------------------------------------------------------
+def filename(month: date, fmt: str) -> str:
+    return f"refunds-{month_key(month_start(month))}.{fmt}"
+
+
+def stream(queryset: QuerySet[Refund], month: date, fmt: str) -> Iterator[bytes]:
+    """The file's bytes as they are made: CSV row by row; XLSX written to a temporary file first
+    (a zip cannot be streamed before it is complete), then read back in pieces."""
+    if fmt == CSV:
+        yield from csv_chunks(queryset, month)
+        return
+    with tempfile.TemporaryFile() as file:
+        write_xlsx(queryset, month, file)
+        file.seek(0)
+        while piece := file.read(256 * 1024):
+            yield piece
+
+
+def download_response(queryset: QuerySet[Refund], month: date, fmt: str):
+    """An attachment download of the month's file that streams in constant memory."""
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(stream(queryset, month, fmt), content_type=CONTENT_TYPES[fmt])
+    return attachment(response, filename(month, fmt))
+
+
+def attachment(response, name: str):
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- background exports ------------------------------------------------------------------------------------
+def inline_limit() -> int:
+    """Months with more refunds than this are exported by a ``reports`` task, not in the request."""
+    return settings.EXPORT_INLINE_ROWS
+
+
+def start_export(*, user, month: date, fmt: str, store_ids: Iterable[int] | None = None) -> RefundExport:
+    """Record an export of the month for ``user`` and send the task once it is committed."""
+    require(user, VIEW_PERMISSION)
+    if fmt not in FORMATS:
+        raise DomainError(_("Choose CSV or XLSX."))
+    month = month_start(month)
+    store_ids = sorted(set(store_ids or []))
+    if store_ids and visible_stores(user, store_ids).count() != len(store_ids):
+        raise NotFound()
+    with transaction.atomic():
+        export = RefundExport.objects.create(
+            requested_by=user,
+            month=month,
+            format=fmt,
+            store_ids=store_ids,
+            rows_total=month_refunds(user, month, store_ids).count(),
+        )
+        transaction.on_commit(lambda: current_app.send_task(EXPORT_TASK, args=[export.pk]))
+    return export
+
+
+def exports_of(user, month: date, *, limit: int = 5) -> list[RefundExport]:
+    return list(RefundExport.objects.filter(requested_by_id=user.pk, month=month_start(month))[:limit])
+
+
+def export_of(user, export_id: int | None) -> RefundExport:
+    """The user's own export; anyone else's is missing (404), as is one that does not exist."""
+    found = RefundExport.objects.filter(pk=export_id, requested_by_id=getattr(user, "pk", None)).first()
+    if export_id is None or found is None:
+        raise NotFound()
+    return found
+
+
+def export_path(export: RefundExport) -> Path:
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / export.file).resolve()
+    if not export.file or root not in path.parents:
+        raise NotFound()
+    return path
+
+
+def run_export(export_id: int) -> str:
+    """Write the export's file (the task's body). Safe to run twice: a finished or failed export
+    is left alone; a run cut off (the worker died, so the message came back) starts again, and a
+    file only takes its final name once complete."""
+    claimed = RefundExport.objects.filter(pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).update(
+        status=ExportStatus.RUNNING, rows_done=0, error=""
+    )
+    if not claimed:
+        return "skipped"
+    export = RefundExport.objects.select_related("requested_by").get(pk=export_id)
+    directory = Path(settings.MEDIA_ROOT) / EXPORT_DIR
+    name = f"refunds-{month_key(export.month)}-{export.pk}.{export.format}"
+    partial = directory / f".{name}.{uuid.uuid4().hex}.part"
+    try:
+        require(export.requested_by, VIEW_PERMISSION)
+        queryset = export_queryset(export.requested_by, export.month, export.store_ids or None)
+        total = queryset.count()
+        RefundExport.objects.filter(pk=export.pk).update(rows_total=total)
+
+        def progress(done: int) -> None:
+            RefundExport.objects.filter(pk=export.pk, status=ExportStatus.RUNNING).update(rows_done=done)
+
+        directory.mkdir(parents=True, exist_ok=True)
+        with open(partial, "wb") as file:
+            if export.format == CSV:
+                rows = write_csv(queryset, export.month, file, progress=progress)
+            else:
+                rows = write_xlsx(queryset, export.month, file, progress=progress)
+        os.replace(partial, directory / name)
+    except Exception as exc:
+        partial.unlink(missing_ok=True)
+        message = exc.message if isinstance(exc, DomainError) else _("The export failed. Please try again.")
+        if not isinstance(exc, DomainError):
+            logger.exception("Refund export %s failed", export_id)
+        RefundExport.objects.filter(pk=export.pk).update(
+            status=ExportStatus.FAILED, error=message, finished_at=timezone.now()
+        )
+        return "failed"
+    RefundExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.DONE,
+        file=f"{EXPORT_DIR}/{name}",
+        rows_done=rows,
+        rows_total=rows,
+        finished_at=timezone.now(),
+    )
+    return "done"
