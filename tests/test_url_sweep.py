@@ -52,6 +52,8 @@ GLOBAL_MODELS = {
     Group: "the four roles",
     WorkerHeartbeat: "worker liveness, no store data",
     QuarantinedEmail: "mail that matched no store: admins assign it to one, so it belongs to none yet",
+    m.ExchangeRate: "reference rates between currencies, the same for every store",
+    m.ClosedMonth: "a month of the refund report is closed for every store at once",
 }
 
 # Parameters that name no object, and values that make the pattern resolve.
