@@ -47,11 +47,6 @@ def page_client(user) -> Client:
 # --- formula escaping ---------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r2 finding 1: a control character before '=' passes escape_formula, then the XLSX writer "
-    "strips it and openpyxl stores the rest as a formula cell",
-)
 @pytest.mark.parametrize("prefix", ["\x01", "\x08", "\x1b"])
 def test_xlsx_never_holds_a_formula_whatever_precedes_it(finance, shopify_store, prefix):
     succeeded_refund(shopify_store, "10.00", reason=prefix + '=HYPERLINK("https://evil.example","x")')
@@ -61,10 +56,6 @@ def test_xlsx_never_holds_a_formula_whatever_precedes_it(finance, shopify_store,
     assert "<f>" not in sheet_xml
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r2 finding 1 (SKUs): the same bypass through an order line's SKU",
-)
 def test_xlsx_sku_cell_is_never_a_formula(finance, shopify_store):
     succeeded_refund(shopify_store, "10.00", lines=[("\x02=1+1", 1, "10.00")])
     content = body(page_client(finance).get(DOWNLOAD, {"month": "2026-10", "format": "xlsx"}))
@@ -122,10 +113,6 @@ def test_totals_agree_across_json_csv_xlsx_and_every_table(client_for, finance, 
 # --- who sees what -------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r2 finding 2: a finished export stays downloadable after its owner left the store it covers",
-)
 def test_an_export_file_follows_the_owners_current_stores(shopify_store, ebay_store, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     fin = factories.user_with_role("fin_ab", factories.FINANCE, stores=[shopify_store, ebay_store])
@@ -183,11 +170,6 @@ def test_closing_a_month_twice_the_current_month_or_as_supervisor(finance, super
 # --- the background export ------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r2 finding 3: an export whose worker died stays 'running' and the page polls it every "
-    "second forever; nothing marks it stale or offers a restart",
-)
 def test_an_export_abandoned_by_a_dead_worker_is_not_running_forever(finance, shopify_store):
     succeeded_refund(shopify_store, "1.00")
     export = RefundExport.objects.create(
@@ -198,11 +180,6 @@ def test_an_export_abandoned_by_a_dead_worker_is_not_running_forever(finance, sh
     assert 'hx-trigger="every 1s"' not in html
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r2 finding 4: run_export claims an export that is already RUNNING, so a second delivery "
-    "runs beside a live first one",
-)
 def test_a_running_export_is_not_claimed_twice(finance, shopify_store, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path
     succeeded_refund(shopify_store, "1.00")
@@ -250,12 +227,6 @@ def test_the_report_page_asks_a_fixed_number_of_times(finance, shopify_store, eb
     assert _queries(client, "/reports/refunds/", {"month": "2026-10"}) == few
 
 
-@pytest.mark.xfail(
-    connection.vendor == "sqlite",
-    strict=True,
-    reason="r2 finding 5: on SQLite with a debug cursor (DEBUG=True runserver, CaptureQueriesContext) "
-    "the export query crashes: UtcText.as_sqlite leaves a bare %Y that last_executed_query formats",
-)
 def test_the_csv_download_asks_a_fixed_number_of_times(finance, shopify_store):
     client = page_client(finance)
     succeeded_refund(shopify_store, "1.00", lines=[("A", 1, "1.00")])
@@ -268,11 +239,6 @@ def test_the_csv_download_asks_a_fixed_number_of_times(finance, shopify_store):
 # --- reconciliation across months ------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="r2 finding 6: a refund the platform paid in two parts in two months is listed in both "
-    "months with both parts' total, so each month's platform total counts the other month's part",
-)
 def test_a_refund_paid_in_two_months_counts_each_part_in_its_own_month(shopify_store, finance):
     from datetime import UTC, datetime
 

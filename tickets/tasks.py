@@ -1,7 +1,6 @@
 """Celery tasks of the domain: thin wrappers around services, safe to run twice."""
 
 from celery import shared_task
-from django.conf import settings
 
 from .services import notifications, reconciliation, refund_export, return_risk, rma, search_index, sla, tickets
 
@@ -50,7 +49,7 @@ def reconcile_refunds() -> dict:
 
 # A month of a million refunds takes minutes as XLSX (openpyxl writes a few thousand rows a second):
 # this task may run past the default limit, and still ends before the broker hands it out again.
-EXPORT_TIME_LIMIT = max(settings.CELERY_TASK_TIME_LIMIT, settings.BROKER_VISIBILITY_TIMEOUT * 9 // 10)
+EXPORT_TIME_LIMIT = refund_export.time_limit()
 
 
 @shared_task(

@@ -81,11 +81,17 @@ def scope(user, month: date, *, store_id: int | None = None) -> Scope:
 
 # --- the four lists as querysets -----------------------------------------------------------------
 def _linked(s: Scope) -> QuerySet:
-    """Our refunds with a platform record refunded in the month, with both sides' amounts."""
-    in_the_month = PlatformRefund.objects.filter(
-        in_month("refunded_at", s.stores, s.month), refund__isnull=False
-    ).values("refund_id")
+    """Our refunds whose first platform record was refunded in the month, with both sides'
+    amounts. A refund the platform paid in parts over two months is listed once, in the month of
+    its first part, with all its parts: never counted in both months."""
     records = PlatformRefund.objects.filter(refund_id=OuterRef("pk"))
+    first_at = records.exclude(status=NOT_MONEY).order_by("refunded_at").values("refunded_at")[:1]
+    in_the_month = (
+        Refund.objects.filter(store_id__in=s.store_ids)
+        .annotate(first_platform_at=Subquery(first_at, output_field=DateTimeField()))
+        .filter(in_month("first_platform_at", s.stores, s.month))
+        .values("pk")
+    )
     platform_total = (
         records.filter(currency=OuterRef("currency"))
         .exclude(status=NOT_MONEY)

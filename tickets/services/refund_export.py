@@ -38,7 +38,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -46,12 +46,12 @@ from typing import IO, Any
 from celery import current_app
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import CharField, Func, QuerySet
+from django.db.models import CharField, Func, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError, NotFound
-from ..models import ExportStatus, Refund, RefundExport, RefundLine
+from ..models import ExportStatus, Refund, RefundExport, RefundLine, Store
 from ..money import UNKNOWN_CURRENCY_EXPONENT, stored_exponent
 from ..months import month_key, month_start
 from ..permissions import require
@@ -120,14 +120,17 @@ _FIELDS = (
 FORMULA_STARTS = frozenset("=+-@\t\r＝＋－＠")
 # First characters worth a closer look: the formula starts and every kind of space (all of which
 # are below U+3001). Most text starts with neither and is passed by one set lookup.
-_SUSPECT_FIRST = FORMULA_STARTS | frozenset(chr(code) for code in range(0x3001) if chr(code).isspace())
+# Control characters count too: XLSX drops them (they are illegal in its XML), which would bring a
+# formula behind them to the front ("\x01=HYPERLINK(…)").
+_LEADING = "".join(chr(code) for code in range(0x3001) if chr(code).isspace() or code < 32 or code == 127)
+_SUSPECT_FIRST = FORMULA_STARTS | frozenset(_LEADING)
 
 
 def escape_formula(text: str) -> str:
     """Text a spreadsheet could run as a formula, made inert with a leading apostrophe."""
     if text[:1] not in _SUSPECT_FIRST:
         return text
-    if text[0] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS:
+    if text[0] in FORMULA_STARTS or text.lstrip(_LEADING)[:1] in FORMULA_STARTS:
         return "'" + text
     return text
 
@@ -163,8 +166,11 @@ class UtcText(Func):
         )
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # SQLite keeps datetimes as UTC text; strftime reads it.
-        return self.as_sql(compiler, connection, template="strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', %(expressions)s)")
+        # SQLite keeps datetimes as UTC text; strftime reads it. Django's SQLite cursor turns "%%"
+        # into "%" (as it turns %s into ?), so the format is written doubled twice.
+        return self.as_sql(
+            compiler, connection, template="strftime('%%%%Y-%%%%m-%%%%dT%%%%H:%%%%M:%%%%SZ', %(expressions)s)"
+        )
 
 
 def export_queryset(user, month: date, store_ids: Iterable[int] | None = None) -> QuerySet[Refund]:
@@ -483,6 +489,8 @@ def start_export(*, user, month: date, fmt: str, store_ids: Iterable[int] | None
     store_ids = sorted(set(store_ids or []))
     if store_ids and visible_stores(user, store_ids).count() != len(store_ids):
         raise NotFound()
+    if not store_ids:  # "all my stores" as they are now: the file is served only while that holds
+        store_ids = sorted(Store.objects.visible_to(user).values_list("pk", flat=True))
     with transaction.atomic():
         export = RefundExport.objects.create(
             requested_by=user,
@@ -495,14 +503,52 @@ def start_export(*, user, month: date, fmt: str, store_ids: Iterable[int] | None
     return export
 
 
+def time_limit() -> int:
+    """How long an export task may run: a month of a million refunds takes minutes as XLSX, and
+    it must still end before the broker hands the message out again."""
+    return max(settings.CELERY_TASK_TIME_LIMIT, settings.BROKER_VISIBILITY_TIMEOUT * 9 // 10)
+
+
+def stale_before() -> datetime:
+    """An export queued or running since before this lost its worker: no live run lasts longer."""
+    return timezone.now() - timedelta(seconds=time_limit() + 60)
+
+
+def end_stale(user) -> int:
+    """The user's exports whose worker died: failed, with a word on what to do (the page stops
+    polling them and offers a new export), and their partial files removed."""
+    stale = RefundExport.objects.filter(
+        requested_by_id=user.pk, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING], created_at__lt=stale_before()
+    )
+    ids = list(stale.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    RefundExport.objects.filter(pk__in=ids).update(
+        status=ExportStatus.FAILED,
+        error=_("The export stopped before it was done (its worker was lost). Start it again."),
+        finished_at=timezone.now(),
+    )
+    directory = Path(settings.MEDIA_ROOT) / EXPORT_DIR
+    for pk in ids:
+        for partial in directory.glob(f".refunds-*-{pk}.*.part"):
+            partial.unlink(missing_ok=True)
+    return len(ids)
+
+
 def exports_of(user, month: date, *, limit: int = 5) -> list[RefundExport]:
+    end_stale(user)
     return list(RefundExport.objects.filter(requested_by_id=user.pk, month=month_start(month))[:limit])
 
 
 def export_of(user, export_id: int | None) -> RefundExport:
-    """The user's own export; anyone else's is missing (404), as is one that does not exist."""
+    """The user's own export, while they may still see every store it holds; anyone else's is
+    missing (404), as is one that does not exist."""
+    end_stale(user)
     found = RefundExport.objects.filter(pk=export_id, requested_by_id=getattr(user, "pk", None)).first()
     if export_id is None or found is None:
+        raise NotFound()
+    ids = sorted(set(found.store_ids or []))
+    if not ids or visible_stores(user, ids).count() != len(ids):
         raise NotFound()
     return found
 
@@ -519,8 +565,12 @@ def run_export(export_id: int) -> str:
     """Write the export's file (the task's body). Safe to run twice: a finished or failed export
     is left alone; a run cut off (the worker died, so the message came back) starts again, and a
     file only takes its final name once complete."""
-    claimed = RefundExport.objects.filter(pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]).update(
-        status=ExportStatus.RUNNING, rows_done=0, error=""
+    # Queued, or running since longer than any live run lasts (its worker died and the broker
+    # handed the message out again): a second delivery never runs beside a live first one.
+    claimed = (
+        RefundExport.objects.filter(pk=export_id)
+        .filter(Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, created_at__lt=stale_before()))
+        .update(status=ExportStatus.RUNNING, rows_done=0, error="")
     )
     if not claimed:
         return "skipped"
