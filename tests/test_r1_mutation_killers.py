@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.refund_setup import ask, open_ticket, shirt_and_cap_order
 from tickets.errors import (
     DomainError,
     IdempotencyKeyReused,
@@ -18,9 +19,9 @@ from tickets.errors import (
     RefundExceedsRefundable,
     RefundRequestInvalid,
 )
-from tickets.models import ClosedMonth, Refund, RefundKind, RefundMethod
+from tickets.models import ClosedMonth, Refund, RefundKind
 from tickets.services import refund_decisions
-from tickets.services.refunds import request_refund, transition_refund
+from tickets.services.refunds import transition_refund
 from tickets.states import ActorKind, RefundStatus, TicketStatus
 
 F = RefundStatus
@@ -30,27 +31,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(shopify_store):
-    order = factories.OrderFactory(store=shopify_store, total_amount=Decimal("110.00"), paid_amount=Decimal("110.00"))
-    factories.OrderLineFactory(order=order, sku="SHIRT", unit_price=Decimal("40.00"), quantity=2)
-    factories.OrderLineFactory(order=order, sku="CAP", unit_price=Decimal("20.00"), quantity=1)
-    return order
+    return shirt_and_cap_order(shopify_store)
 
 
 @pytest.fixture
 def ticket(order):
-    return factories.TicketFactory(store=order.store, order=order, customer=order.customer, status=TicketStatus.OPEN)
+    return open_ticket(order)
 
 
 @pytest.fixture
 def limited(shopify_store):
     return factories.user_with_role("lim", factories.AGENT, stores=[shopify_store], approval_limit="10")
-
-
-def ask(ticket, actor, amount=None, **kw):
-    kw.setdefault("kind", RefundKind.PARTIAL)
-    kw.setdefault("method", RefundMethod.ORIGINAL_PAYMENT)
-    kw.setdefault("reason", "Arrived damaged")
-    return request_refund(ticket, actor=actor, amount=amount, **kw)
 
 
 def test_a_pending_request_above_what_is_left_is_refused_too(ticket, limited):  # M08

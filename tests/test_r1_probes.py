@@ -14,10 +14,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from tests import factories
+from tests.refund_setup import ask, open_ticket, shirt_and_cap_order
 from tickets.errors import DomainError
 from tickets.models import AuditEvent, ExchangeRate, OutboxAction, Refund, RefundKind, RefundLine, RefundMethod
 from tickets.services import refund_decisions
-from tickets.services.refunds import request_refund, transition_refund
+from tickets.services.refunds import transition_refund
 from tickets.states import ActorKind, RefundStatus, TicketStatus
 
 F = RefundStatus
@@ -28,22 +29,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(shopify_store):
-    order = factories.OrderFactory(store=shopify_store, total_amount=Decimal("110.00"), paid_amount=Decimal("110.00"))
-    factories.OrderLineFactory(order=order, sku="SHIRT", unit_price=Decimal("40.00"), quantity=2, category="Apparel")
-    factories.OrderLineFactory(order=order, sku="CAP", unit_price=Decimal("20.00"), quantity=1, category="Apparel")
-    return order
+    return shirt_and_cap_order(shopify_store)
 
 
 @pytest.fixture
 def ticket(order):
-    return factories.TicketFactory(store=order.store, order=order, customer=order.customer, status=TicketStatus.OPEN)
-
-
-def ask(ticket, actor, amount=None, **kw):
-    kw.setdefault("kind", RefundKind.PARTIAL)
-    kw.setdefault("method", RefundMethod.ORIGINAL_PAYMENT)
-    kw.setdefault("reason", "Arrived damaged")
-    return request_refund(ticket, actor=actor, amount=amount, **kw)
+    return open_ticket(order)
 
 
 def line(order, sku):

@@ -10,12 +10,13 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
+from tests.refund_setup import open_ticket, shirt_and_cap_order
 from tickets.models import AuditEvent, OutboxAction, Refund, RefundKind, RefundMethod
 from tickets.models.outbox import OutboxStatus
 from tickets.services import refund_decisions
 from tickets.services.outbox import refund_action_key
 from tickets.services.refunds import request_refund, transition_refund
-from tickets.states import ActorKind, RefundStatus, TicketStatus
+from tickets.states import ActorKind, RefundStatus
 
 F = RefundStatus
 HX = {"HTTP_HX_REQUEST": "true"}
@@ -24,15 +25,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(shopify_store):
-    order = factories.OrderFactory(store=shopify_store, total_amount=Decimal("110.00"), paid_amount=Decimal("110.00"))
-    factories.OrderLineFactory(order=order, sku="SHIRT", unit_price=Decimal("40.00"), quantity=2, category="Apparel")
-    factories.OrderLineFactory(order=order, sku="CAP", unit_price=Decimal("20.00"), quantity=1, category="Apparel")
-    return order  # lines 100.00 + 10.00 shipping
+    return shirt_and_cap_order(shopify_store)
 
 
 @pytest.fixture
 def ticket(order):
-    return factories.TicketFactory(store=order.store, order=order, customer=order.customer, status=TicketStatus.OPEN)
+    return open_ticket(order)
 
 
 @pytest.fixture

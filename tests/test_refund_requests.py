@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.refund_setup import ask, open_ticket, shirt_and_cap_order
 from tickets.errors import (
     MonthClosed,
     PermissionDenied,
@@ -40,27 +41,17 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def order(shopify_store):
-    order = factories.OrderFactory(store=shopify_store, total_amount=Decimal("110.00"), paid_amount=Decimal("110.00"))
-    factories.OrderLineFactory(order=order, sku="SHIRT", unit_price=Decimal("40.00"), quantity=2, category="Apparel")
-    factories.OrderLineFactory(order=order, sku="CAP", unit_price=Decimal("20.00"), quantity=1, category="Apparel")
-    return order  # lines 100.00 + 10.00 shipping
+    return shirt_and_cap_order(shopify_store)
 
 
 @pytest.fixture
 def ticket(order):
-    return factories.TicketFactory(store=order.store, order=order, customer=order.customer, status=TicketStatus.OPEN)
+    return open_ticket(order)
 
 
 @pytest.fixture
 def limited_agent(shopify_store):
     return factories.user_with_role("limited", factories.AGENT, stores=[shopify_store], approval_limit="50")
-
-
-def ask(ticket, actor, amount=None, **kw):
-    kw.setdefault("kind", RefundKind.PARTIAL)
-    kw.setdefault("method", RefundMethod.ORIGINAL_PAYMENT)
-    kw.setdefault("reason", "Arrived damaged")
-    return request_refund(ticket, actor=actor, amount=amount, **kw)
 
 
 def lines_of(order, *pairs):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.refund_setup import open_ticket, shirt_and_cap_order
 from tickets.api.views import RefundWriteThrottle
 from tickets.models import AuditEvent, ClosedMonth, OutboxAction, Refund, RefundKind, RefundMethod
 from tickets.services.refund_policy import Reason
@@ -26,15 +27,12 @@ pytestmark = pytest.mark.django_db
 # --- fixtures ---------------------------------------------------------------------------------------
 @pytest.fixture
 def order(shopify_store):
-    order = factories.OrderFactory(store=shopify_store, total_amount=Decimal("110.00"), paid_amount=Decimal("110.00"))
-    factories.OrderLineFactory(order=order, sku="SHIRT", unit_price=Decimal("40.00"), quantity=2)
-    factories.OrderLineFactory(order=order, sku="CAP", unit_price=Decimal("20.00"), quantity=1)
-    return order  # lines 100.00 + 10.00 shipping
+    return shirt_and_cap_order(shopify_store)
 
 
 @pytest.fixture
 def ticket(order):
-    return factories.TicketFactory(store=order.store, order=order, customer=order.customer, status=TicketStatus.OPEN)
+    return open_ticket(order)
 
 
 @pytest.fixture
