@@ -11,6 +11,9 @@ from django.conf import settings
 
 from tests import factories
 
+# The refund tests' order (two lines and shipping) and its open ticket, as ``order`` and ``ticket``.
+pytest_plugins = ["tests.refund_setup"]
+
 IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
 HAS_REDIS = bool(os.environ.get("REDIS_URL"))
 CHROMIUM = "/usr/bin/chromium"

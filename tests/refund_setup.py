@@ -1,9 +1,12 @@
-"""The order, ticket and request most refund tests start from: two lines (SHIRT 2 × 40.00, CAP
+"""The order, ticket and request most refund tests start from (the ``order`` and ``ticket``
+fixtures, offered to every test by tests/conftest.py; a module may define its own): two lines (SHIRT 2 × 40.00, CAP
 1 × 20.00) and 10.00 shipping, paid 110.00, and a partial refund asked for through the service."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+
+import pytest
 
 from tests import factories
 from tickets.models import RefundKind, RefundMethod
@@ -28,3 +31,13 @@ def ask(ticket, actor, amount=None, **kw):
     kw.setdefault("method", RefundMethod.ORIGINAL_PAYMENT)
     kw.setdefault("reason", "Arrived damaged")
     return request_refund(ticket, actor=actor, amount=amount, **kw)
+
+
+@pytest.fixture
+def order(shopify_store):
+    return shirt_and_cap_order(shopify_store)
+
+
+@pytest.fixture
+def ticket(order):
+    return open_ticket(order)

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.refund_setup import ask, open_ticket, shirt_and_cap_order
+from tests.refund_setup import ask
 from tickets.errors import (
     DomainError,
     IdempotencyKeyReused,
@@ -27,16 +27,6 @@ from tickets.states import ActorKind, RefundStatus, TicketStatus
 F = RefundStatus
 SYSTEM = {"actor": None, "actor_kind": ActorKind.SYSTEM}
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def order(shopify_store):
-    return shirt_and_cap_order(shopify_store)
-
-
-@pytest.fixture
-def ticket(order):
-    return open_ticket(order)
 
 
 @pytest.fixture

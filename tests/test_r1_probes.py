@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from tests import factories
-from tests.refund_setup import ask, open_ticket, shirt_and_cap_order
+from tests.refund_setup import ask
 from tickets.errors import DomainError
 from tickets.models import AuditEvent, ExchangeRate, OutboxAction, Refund, RefundKind, RefundLine, RefundMethod
 from tickets.services import refund_decisions
@@ -25,16 +25,6 @@ F = RefundStatus
 IS_PG = connection.vendor == "postgresql"
 SYSTEM = {"actor": None, "actor_kind": ActorKind.SYSTEM}
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def order(shopify_store):
-    return shirt_and_cap_order(shopify_store)
-
-
-@pytest.fixture
-def ticket(order):
-    return open_ticket(order)
 
 
 def line(order, sku):

@@ -10,7 +10,6 @@ import pytest
 from django.urls import reverse
 
 from tests import factories
-from tests.refund_setup import open_ticket, shirt_and_cap_order
 from tickets.models import AuditEvent, OutboxAction, Refund, RefundKind, RefundMethod
 from tickets.models.outbox import OutboxStatus
 from tickets.services import refund_decisions
@@ -21,16 +20,6 @@ from tickets.states import ActorKind, RefundStatus
 F = RefundStatus
 HX = {"HTTP_HX_REQUEST": "true"}
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def order(shopify_store):
-    return shirt_and_cap_order(shopify_store)
-
-
-@pytest.fixture
-def ticket(order):
-    return open_ticket(order)
 
 
 @pytest.fixture

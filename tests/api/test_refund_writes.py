@@ -13,7 +13,6 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.refund_setup import open_ticket, shirt_and_cap_order
 from tickets.api.views import RefundWriteThrottle
 from tickets.models import AuditEvent, ClosedMonth, OutboxAction, Refund, RefundKind, RefundMethod
 from tickets.services.refund_policy import Reason
@@ -25,16 +24,6 @@ pytestmark = pytest.mark.django_db
 
 
 # --- fixtures ---------------------------------------------------------------------------------------
-@pytest.fixture
-def order(shopify_store):
-    return shirt_and_cap_order(shopify_store)
-
-
-@pytest.fixture
-def ticket(order):
-    return open_ticket(order)
-
-
 @pytest.fixture
 def limited(shopify_store):
     """An agent who may approve up to 50.00 alone."""
