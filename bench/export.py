@@ -44,7 +44,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection, models  # noqa: E402
+from django.db import connection  # noqa: E402
+from sql_fill import hash_int, insert_select, next_id, pick, reset_sequence  # noqa: E402
 
 from tickets.models import Customer, Order, OrderLine, Refund, RefundLine, Store, StoreMembership, Ticket  # noqa: E402
 from tickets.roles import FINANCE  # noqa: E402
@@ -67,62 +68,6 @@ SKUS = 5000
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
-# --- SQL helpers (as bench/inbox.py) ------------------------------------------------------------------
-def _array(values: list[str]) -> str:
-    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]::text[]"
-
-
-def _hash(seed: str) -> str:
-    return f"(hashint4(({seed})::int)::bigint & 2147483647)"
-
-
-def _pick(values: list[str], seed: str) -> str:
-    return f"({_array(values)})[1 + mod({_hash(seed)}, {len(values)})]"
-
-
-def _insert_select(model: type[models.Model], values: dict[str, str], source: str, params: list) -> None:
-    """INSERT INTO <model's table> SELECT … FROM <source>; other columns get their Python default,
-    now() for auto times, '' for blank text, NULL where allowed."""
-    columns, expressions, defaults = [], [], []
-    for field in model._meta.concrete_fields:
-        column = field.column
-        if column in values:
-            columns.append(column)
-            expressions.append(values[column])
-        elif field.primary_key:
-            continue
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            columns.append(column)
-            expressions.append("now()")
-        elif field.has_default() or (field.blank and isinstance(field, models.CharField | models.TextField)):
-            columns.append(column)
-            expressions.append("%s")
-            default = field.get_default() if field.has_default() else ""
-            defaults.append(field.get_db_prep_save(default, connection))
-        elif not field.null:
-            raise SystemExit(f"bench: no value for {model.__name__}.{field.name}; add it to the fill")
-    unknown = set(values) - set(columns)
-    if unknown:
-        raise SystemExit(f"bench: {model.__name__} has no column {sorted(unknown)}")
-    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {', '.join(expressions)} FROM {source}"  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*defaults, *params])
-
-
-def _next_id(model: type[models.Model]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def _reset_sequence(model: type[models.Model]) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608
-        )
-
-
 # --- the fill ---------------------------------------------------------------------------------------------
 def fill(n: int) -> User:
     stores = [
@@ -139,15 +84,15 @@ def fill(n: int) -> User:
     currencies = [s.currency for s in stores]
     agent_ids = [u.pk for u in agents]
     orders = max(1, n // 2)  # two refunds per order, on average
-    customer_base, order_base, line_base = _next_id(Customer), _next_id(Order), _next_id(OrderLine)
-    ticket_base, refund_base = _next_id(Ticket), _next_id(Refund)
+    customer_base, order_base, line_base = next_id(Customer), next_id(Order), next_id(OrderLine)
+    ticket_base, refund_base = next_id(Ticket), next_id(Refund)
     store_of = f"(ARRAY{store_ids})[1 + mod(i, 3)]"
     currency_of = f"(ARRAY{currencies!r})[1 + mod(i, 3)]".replace('"', "'")
     started = time.perf_counter()
     for lo in range(0, orders, CHUNK):
         hi = min(orders, lo + CHUNK) - 1
         span = "generate_series(%s, %s) AS g(i)"
-        _insert_select(
+        insert_select(
             Customer,
             {
                 "id": f"{customer_base} + i",
@@ -162,7 +107,7 @@ def fill(n: int) -> User:
             span,
             [lo, hi],
         )
-        _insert_select(
+        insert_select(
             Order,
             {
                 "id": f"{order_base} + i",
@@ -179,13 +124,13 @@ def fill(n: int) -> User:
             [lo, hi],
         )
         # Two lines per order: 2i and 2i + 1.
-        _insert_select(
+        insert_select(
             OrderLine,
             {
                 "id": f"{line_base} + j",
                 "order_id": f"{order_base} + (j / 2)",
                 "external_id": "'l' || j",
-                "sku": f"'SKU-' || mod({_hash('j')}, {SKUS})",
+                "sku": f"'SKU-' || mod({hash_int('j')}, {SKUS})",
                 "title": "'Bench item'",
                 "quantity": "1 + mod(j, 2)",
                 "unit_price": "50",
@@ -193,7 +138,7 @@ def fill(n: int) -> User:
             "generate_series(%s, %s) AS g(j)",
             [lo * 2, hi * 2 + 1],
         )
-        _insert_select(
+        insert_select(
             Ticket,
             {
                 "id": f"{ticket_base} + i",
@@ -218,7 +163,7 @@ def fill(n: int) -> User:
         # Refund i belongs to order k = i mod orders, and to that order's store and currency.
         k = f"mod(i, {orders})"
         amount = f"CASE WHEN mod({k}, 3) = 2 THEN 100 + mod(i, 20000) ELSE (100 + mod(i, 20000)) / 100.0 END"
-        _insert_select(
+        insert_select(
             Refund,
             {
                 "id": f"{refund_base} + i",
@@ -229,7 +174,7 @@ def fill(n: int) -> User:
                 "amount": amount,  # whole yen; cents elsewhere
                 "kind": "(ARRAY['full', 'partial', 'without_return', 'store_credit'])[1 + mod(i, 4)]",
                 "method": "(ARRAY['original_payment', 'original_payment', 'paypal', 'store_credit'])[1 + mod(i, 4)]",
-                "reason": _pick(REASONS, "i"),
+                "reason": pick(REASONS, "i"),
                 "status": "'succeeded'",
                 # Four in five have their month; the rest count in the month they succeeded.
                 "attribution_month": f"CASE WHEN mod(i, 5) = 0 THEN NULL ELSE date '{MONTH.isoformat()}' END",
@@ -248,7 +193,7 @@ def fill(n: int) -> User:
         )
         # Six refunds in ten name lines: the order's first line (for the whole amount), and every
         # third also its second (for nothing: a line given back without money, say).
-        _insert_select(
+        insert_select(
             RefundLine,
             {
                 "refund_id": f"{refund_base} + i",
@@ -267,7 +212,7 @@ def fill(n: int) -> User:
             flush=True,
         )
     for model in (Customer, Order, OrderLine, Ticket, Refund, RefundLine):
-        _reset_sequence(model)
+        reset_sequence(model)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return finance

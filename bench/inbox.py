@@ -34,9 +34,10 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.models import Group, User  # noqa: E402
-from django.db import connection, models  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
+from sql_fill import hash_int, insert_select, next_id, pick, reset_sequence  # noqa: E402
 
 from tickets.models import (  # noqa: E402
     Customer,
@@ -120,77 +121,10 @@ RMA_STATUSES = ["authorized", "in_transit", "received", "closed", "cancelled"]
 
 
 # --- SQL helpers ------------------------------------------------------------------------------------
-def _array(values: list[str]) -> str:
-    """A PostgreSQL text[] literal (quoted, so any text goes in)."""
-    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]::text[]"
-
-
 def _weighted(values: list[tuple[str, int]]) -> list[str]:
     return [value for value, weight in values for _ in range(weight)]
 
 
-def _pick(values: list[str], seed: str) -> str:
-    """SQL: one of ``values`` chosen by a hash of ``seed`` (deterministic, spread)."""
-    return f"({_array(values)})[1 + mod({_hash(seed)}, {len(values)})]"
-
-
-def _hash(seed: str) -> str:
-    """SQL: a non-negative pseudo-random integer from an integer expression."""
-    return f"(hashint4(({seed})::int)::bigint & 2147483647)"
-
-
-def _insert_select(model: type[models.Model], values: dict[str, str], source: str, params: list) -> None:
-    """INSERT INTO <model's table> SELECT … FROM <source>: ``values`` maps columns to SQL
-    expressions; every other column gets its Python default, now() for auto times, NULL when it
-    may (so a column added by another migration does not break the fill)."""
-    columns, expressions, defaults = [], [], []
-    for field in model._meta.concrete_fields:
-        column = field.column
-        if column in values:
-            columns.append(column)
-            expressions.append(values[column])
-        elif field.primary_key:
-            continue
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            columns.append(column)
-            expressions.append("now()")
-        elif field.has_default() or (field.blank and isinstance(field, models.CharField | models.TextField)):
-            columns.append(column)
-            expressions.append("%s")
-            default = field.get_default() if field.has_default() else ""
-            defaults.append(field.get_db_prep_save(default, connection))
-        elif not field.null:
-            raise SystemExit(f"bench: no value for {model.__name__}.{field.name}; add it to the fill")
-    unknown = set(values) - set(columns)
-    if unknown:
-        raise SystemExit(f"bench: {model.__name__} has no column {sorted(unknown)}")
-    # Defaults are bound as parameters; they appear before the caller's parameters in the SELECT.
-    select = ", ".join(expressions)
-    sql = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) SELECT {select} FROM {source}"  # noqa: S608
-    ordered = []
-    defaults_iter = iter(defaults)
-    for expression in expressions:
-        if expression == "%s":
-            ordered.append(next(defaults_iter))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ordered, *params])
-
-
-def _next_id(model: type[models.Model]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608
-        return cursor.fetchone()[0]
-
-
-def _reset_sequence(model: type[models.Model]) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table}))"  # noqa: S608
-        )
-
-
-# --- the fill ---------------------------------------------------------------------------------------
 def fill(n: int) -> tuple[User, dict]:
     stores = [
         Store.objects.create(platform="shopify", name="Bench Shop", marketplace="", currency="USD", region="US"),
@@ -208,23 +142,23 @@ def fill(n: int) -> tuple[User, dict]:
     users = [None, agent.pk, *[u.pk for u in others]]
     languages = [lang for lang, weight in LANGUAGE_WEIGHTS.items() for _ in range(weight)]
 
-    customer_base, order_base, line_base = _next_id(Customer), _next_id(Order), _next_id(OrderLine)
-    ticket_base, rma_base = _next_id(Ticket), _next_id(ReturnAuthorization)
+    customer_base, order_base, line_base = next_id(Customer), next_id(Order), next_id(OrderLine)
+    ticket_base, rma_base = next_id(Ticket), next_id(ReturnAuthorization)
     customers = max(1, n // 2)
     store_of = f"(ARRAY{store_ids})[1 + mod(i, 3)]"
-    lang_of = _pick(languages, "i")
+    lang_of = pick(languages, "i")
 
     # Buyers: half as many as tickets, a buyer of store s for tickets of store s.
     for lo in range(0, customers, CHUNK):
         hi = min(customers, lo + CHUNK) - 1
-        _insert_select(
+        insert_select(
             Customer,
             {
                 "id": f"{customer_base} + i",
                 "store_id": store_of,
                 "platform_customer_id": "'c' || i",
                 "email": "'buyer' || i || '@example.com'",
-                "name": _pick(NAMES, "i") + " || ' ' || i",
+                "name": pick(NAMES, "i") + " || ' ' || i",
                 "language": lang_of,
                 "country": "''",
                 "currency": f"(ARRAY{currencies!r})[1 + mod(i, 3)]".replace('"', "'"),
@@ -232,14 +166,14 @@ def fill(n: int) -> tuple[User, dict]:
             "generate_series(%s, %s) AS g(i)",
             [lo, hi],
         )
-    _reset_sequence(Customer)
+    reset_sequence(Customer)
     started = time.perf_counter()
     for lo in range(0, n, CHUNK):
         hi = min(n, lo + CHUNK) - 1
         span = "generate_series(%s, %s) AS g(i)"
-        activity = f"now() - make_interval(secs => mod({_hash('i')}, 90 * 86400))"
+        activity = f"now() - make_interval(secs => mod({hash_int('i')}, 90 * 86400))"
         # Orders: one per ticket, with the platform's kind of number and (mostly) a tracking number.
-        _insert_select(
+        insert_select(
             Order,
             {
                 "id": f"{order_base} + i",
@@ -259,22 +193,22 @@ def fill(n: int) -> tuple[User, dict]:
             [lo, hi],
         )
         # Lines: one per order, a second on every third.
-        _insert_select(
+        insert_select(
             OrderLine,
             {
                 "id": f"{line_base} + j",
                 "order_id": f"{order_base} + (j / 2)",
                 "external_id": "'l' || j",
                 "sku": "'SKU-' || mod(j, 5000)",
-                "title": _pick(["Linen shirt", "Rain jacket", "Desk lamp", "Leather boots", "拉链外套"], "j"),
+                "title": pick(["Linen shirt", "Rain jacket", "Desk lamp", "Leather boots", "拉链外套"], "j"),
                 "quantity": "1 + mod(j, 3)",
                 "unit_price": "9.99 + mod(j, 90)",
             },
             "generate_series(%s, %s) AS g(j) WHERE mod(j, 2) = 0 OR mod(j / 2, 3) = 0",
             [lo * 2, hi * 2 + 1],
         )
-        status = _pick(_weighted(STATUSES), "i")
-        _insert_select(
+        status = pick(_weighted(STATUSES), "i")
+        insert_select(
             Ticket,
             {
                 "id": f"{ticket_base} + i",
@@ -284,15 +218,15 @@ def fill(n: int) -> tuple[User, dict]:
                 "order_id": f"{order_base} + i",
                 "subject": _subject_sql(languages),
                 "channel": "(ARRAY['email', 'marketplace', 'ebay'])[1 + mod(i, 3)]",
-                "type": _pick(TYPES, "i * 7"),
-                "reason": _pick(REASONS, "i * 11"),
+                "type": pick(TYPES, "i * 7"),
+                "reason": pick(REASONS, "i * 11"),
                 "status": "s.status",
-                "priority": _pick(["low", "normal", "normal", "normal", "high", "urgent"], "i * 13"),
+                "priority": pick(["low", "normal", "normal", "normal", "high", "urgent"], "i * 13"),
                 "assignee_id": "(ARRAY[" + ",".join("NULL" if u is None else str(u) for u in users) + "]::int[])"
-                f"[1 + mod({_hash('i * 17')}, {len(users)})]",
+                f"[1 + mod({hash_int('i * 17')}, {len(users)})]",
                 "language": lang_of,
                 "sla_due_at": "CASE WHEN s.status IN ('new', 'open', 'waiting_warehouse', 'waiting_approval') "
-                f"THEN now() + make_interval(mins => (mod({_hash('i * 19')}, 7200) - 1440)::int) END",
+                f"THEN now() + make_interval(mins => (mod({hash_int('i * 19')}, 7200) - 1440)::int) END",
                 "sla_state": "''",
                 "first_response_at": f"CASE WHEN s.status <> 'new' THEN {activity} END",
                 "resolved_at": f"CASE WHEN s.status IN ('resolved', 'closed') THEN {activity} END",
@@ -306,13 +240,13 @@ def fill(n: int) -> tuple[User, dict]:
             [lo, hi],
         )
         # Messages: 1 to 3 per ticket, the buyer first, then the agent, then the buyer again.
-        _insert_select(
+        insert_select(
             Message,
             {
                 "ticket_id": f"{ticket_base} + i",
                 "store_id": store_of,
                 "direction": "CASE WHEN k = 2 THEN 'outbound' ELSE 'inbound' END",
-                "author_name": _pick(NAMES, "i"),
+                "author_name": pick(NAMES, "i"),
                 "body": "'<p>' || " + _body_sql(languages, "i + k") + " || ' ' || "
                 "(ARRAY['#', '302-', '12-'])[1 + mod(i, 3)] || (1000000 + i) || '</p>'",
                 "original_language": lang_of,
@@ -336,14 +270,14 @@ def fill(n: int) -> tuple[User, dict]:
                 [lo, hi, lo, hi],
             )
         # Returns: one ticket in twenty, for the order's first line, most with a return tracking number.
-        _insert_select(
+        insert_select(
             ReturnAuthorization,
             {
                 "id": f"{rma_base} + i",
                 "ticket_id": f"{ticket_base} + i",
                 "store_id": store_of,
                 "number": "'RMA-' || lpad(i::text, 7, '0')",
-                "status": _pick(RMA_STATUSES, "i"),
+                "status": pick(RMA_STATUSES, "i"),
                 "return_address": "'Bench Returns, 1 Dock Rd'",
                 "carrier": "'DPD'",
                 "tracking_number": "'RT' || (500000000 + i)",
@@ -352,7 +286,7 @@ def fill(n: int) -> tuple[User, dict]:
             "generate_series(%s, %s) AS g(i) WHERE mod(i, 20) = 3",
             [lo, hi],
         )
-        _insert_select(
+        insert_select(
             RmaLine,
             {"rma_id": f"{rma_base} + i", "order_line_id": f"{line_base} + i * 2", "quantity": "1"},
             "generate_series(%s, %s) AS g(i) WHERE mod(i, 20) = 3",
@@ -365,7 +299,7 @@ def fill(n: int) -> tuple[User, dict]:
             flush=True,
         )
     for model in (Order, OrderLine, Ticket, ReturnAuthorization):
-        _reset_sequence(model)
+        reset_sequence(model)
     _set_sequences(n)
     build_search_documents()
     # Without VACUUM the visibility map is empty and index-only scans read the heap: the figures
@@ -394,15 +328,13 @@ def pick_sample(agent: User) -> dict:
 
 
 def _subject_sql(languages: list[str]) -> str:
-    cases = " ".join(
-        f"WHEN '{lang}' THEN {_pick(subjects, 'i * 3')}" for lang, (subjects, _bodies) in LANGUAGES.items()
-    )
-    return f"(CASE {_pick(languages, 'i')} {cases} END)"
+    cases = " ".join(f"WHEN '{lang}' THEN {pick(subjects, 'i * 3')}" for lang, (subjects, _bodies) in LANGUAGES.items())
+    return f"(CASE {pick(languages, 'i')} {cases} END)"
 
 
 def _body_sql(languages: list[str], seed: str) -> str:
-    cases = " ".join(f"WHEN '{lang}' THEN {_pick(bodies, seed)}" for lang, (_subjects, bodies) in LANGUAGES.items())
-    return f"(CASE {_pick(languages, 'i')} {cases} END)"
+    cases = " ".join(f"WHEN '{lang}' THEN {pick(bodies, seed)}" for lang, (_subjects, bodies) in LANGUAGES.items())
+    return f"(CASE {pick(languages, 'i')} {cases} END)"
 
 
 def _set_sequences(n: int) -> None:
