@@ -122,7 +122,9 @@ def test_a_refund_above_the_agents_limit_is_approved_executed_and_reported(brows
         page.locator('[data-export="xlsx"]').first.click()
     from openpyxl import load_workbook
 
-    book = load_workbook(xlsx_download.value.path(), read_only=True)
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    # The download is kept under a name without an extension, which openpyxl refuses: read its bytes.
+    book = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()), read_only=True)
     cells = [
         "" if value is None else str(value)
         for sheet in book.worksheets
