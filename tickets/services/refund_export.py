@@ -71,7 +71,9 @@ EXCEL_MAX_ROWS = 1_048_576
 CHUNK = 2000  # rows per fetch from the database, and per piece of the CSV stream
 PROGRESS_EVERY_SECONDS = 1.0
 EXPORT_DIR = "exports"
-CURSOR_TUPLE_FRACTION = 1.0  # under MEDIA_ROOT, which is never served as a URL
+# PostgreSQL's cursor_tuple_fraction for the export's two cursors (see _records).
+LINES_CURSOR_FRACTION = 0.1
+REFUNDS_CURSOR_FRACTION = 1.0  # under MEDIA_ROOT, which is never served as a URL
 
 COLUMNS = (
     "refund_id",
@@ -189,27 +191,30 @@ def _lines(queryset: QuerySet[Refund]) -> Iterator[tuple[int, str]]:
 
 
 @contextmanager
-def _reading(snapshot: bool) -> Iterator[None]:
-    """How the export reads PostgreSQL. Its plans are chosen for all rows, not the first tenth
-    (``cursor_tuple_fraction``: a cursor otherwise gets nested loops that suit a first page, not a
-    million rows). With ``snapshot``, one read-only transaction around it: the cursors then stream
-    rows as the database produces them (outside a transaction Django declares them WITH HOLD, and
+def _reading(snapshot: bool) -> Iterator[Callable[[float], None]]:
+    """How the export reads PostgreSQL; yields ``plan(fraction)``, which sets the
+    ``cursor_tuple_fraction`` the next cursor is planned with (a no-op elsewhere).
+
+    With ``snapshot``, one read-only transaction around the export: its cursors then stream rows
+    as the database produces them (outside a transaction Django declares them WITH HOLD, and
     every row is computed before the first one arrives), and refunds and lines are read from one
     moment. Not for the background export, whose progress must be committed as it goes; nor on
     SQLite, which reads in chunks anyway and would hold its write lock for the whole export."""
     if connection.vendor != "postgresql":
-        yield
+        yield lambda fraction: None
         return
+    scope = "LOCAL " if snapshot else ""
+
+    def plan(fraction: float) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET {scope}cursor_tuple_fraction = {float(fraction)}")
+
     if snapshot:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL cursor_tuple_fraction = {CURSOR_TUPLE_FRACTION}")
-            yield
+            yield plan
         return
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET cursor_tuple_fraction = {CURSOR_TUPLE_FRACTION}")
     try:
-        yield
+        yield plan
     finally:
         with connection.cursor() as cursor:
             cursor.execute("RESET cursor_tuple_fraction")
@@ -218,17 +223,22 @@ def _reading(snapshot: bool) -> Iterator[None]:
 def records(queryset: QuerySet[Refund], month: date, *, snapshot: bool = True) -> Iterator[list[Any]]:
     """One list of cell values per refund, in COLUMNS order: text escaped, amounts as Decimal at
     the currency's precision, ids as int. Shared by CSV and XLSX. ``queryset`` is ordered by id."""
-    with _reading(snapshot):
-        yield from _records(queryset, month)
+    with _reading(snapshot) as plan:
+        yield from _records(queryset, month, plan)
 
 
-def _records(queryset: QuerySet[Refund], month: date) -> Iterator[list[Any]]:
+def _records(queryset: QuerySet[Refund], month: date, plan: Callable[[float], None]) -> Iterator[list[Any]]:
     month_text = month_key(month_start(month))
     escape = escape_formula
     suspect = _SUSPECT_FIRST
     quanta = _QUANTA
+    # The lines stream in refund order through the indexes (nested loops: no sort to wait for);
+    # the refunds are joined by hashing and sorted once, which costs less than a million index
+    # lookups. Each cursor is planned when it is opened, by its first next().
+    plan(LINES_CURSOR_FRACTION)
     lines = _lines(queryset)
     line = next(lines, None)
+    plan(REFUNDS_CURSOR_FRACTION)
     for (
         pk,
         ticket,
