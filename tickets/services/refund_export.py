@@ -44,19 +44,21 @@ from typing import IO, Any
 
 from celery import current_app
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import CharField, Func, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..errors import DomainError, NotFound
-from ..models import ExportStatus, Refund, RefundExport, RefundLine
+from ..models import ExportStatus, Refund, RefundExport, RefundLine, Store
 from ..money import UNKNOWN_CURRENCY_EXPONENT, stored_exponent
 from ..months import month_key, month_start
 from ..permissions import require
 from ..selectors.refund_report import month_refunds, visible_stores
 
 logger = logging.getLogger(__name__)
+User = get_user_model()
 
 VIEW_PERMISSION = "tickets.view_refund_report"
 EXPORT_TASK = "tickets.report_refund_export"
@@ -101,16 +103,15 @@ _FIELDS = (
     "id",
     "ticket__number",
     "order__number",
-    "store__name",
-    "store__platform",
+    "store_id",
     "succeeded_utc",
     "amount",
     "currency",
     "kind",
     "method",
     "reason",
-    "requested_by__username",
-    "approved_by__username",
+    "requested_by_id",
+    "approved_by_id",
     "self_approved",
     "platform_refund_id",
     "platform_amount",
@@ -239,20 +240,28 @@ def _records(queryset: QuerySet[Refund], month: date, plan: Callable[[float], No
     lines = _lines(queryset)
     line = next(lines, None)
     plan(REFUNDS_CURSOR_FRACTION)
+    # Stores and users are few: named from small tables here rather than joined into every row
+    # the database sorts. Their text is escaped once each.
+    stores = {
+        pk: (escape(name), platform)
+        for pk, name, platform in Store.objects.filter(pk__in=queryset.order_by().values("store_id").distinct())
+        .values_list("pk", "name", "platform")
+        .iterator()
+    }
+    users: dict[int | None, str] = {None: ""}
     for (
         pk,
         ticket,
         order,
-        store,
-        platform,
+        store_id,
         succeeded,
         amount,
         currency,
         kind,
         method,
         reason,
-        requester,
-        approver,
+        requester_id,
+        approver_id,
         self_approved,
         platform_id,
         platform_amount,
@@ -270,11 +279,18 @@ def _records(queryset: QuerySet[Refund], month: date, plan: Callable[[float], No
                 line = next(lines, None)
             skus = escape(", ".join(sorted(found)))
         quantum = quanta.get(currency) or _quantum(currency)
+        store, platform = stores.get(store_id) or _store(stores, store_id)
+        requester = users.get(requester_id)
+        if requester is None:
+            requester = _user(users, requester_id)
+        approver = users.get(approver_id)
+        if approver is None:
+            approver = _user(users, approver_id)
         yield [
             pk,
             ticket,
             order if order[:1] not in suspect else escape(order),
-            store if store[:1] not in suspect else escape(store),
+            store,
             platform,
             month_text,
             succeeded or "",
@@ -284,13 +300,27 @@ def _records(queryset: QuerySet[Refund], month: date, plan: Callable[[float], No
             method,
             reason if reason[:1] not in suspect else escape(reason),
             skus,
-            "" if requester is None else requester if requester[:1] not in suspect else escape(requester),
-            "" if approver is None else approver if approver[:1] not in suspect else escape(approver),
+            requester,
+            approver,
             "true" if self_approved else "false",
             platform_id if platform_id[:1] not in suspect else escape(platform_id),
             None if platform_amount is None else platform_amount.quantize(quantum, rounding=ROUND_HALF_EVEN),
             corrects,
         ]
+
+
+def _store(stores: dict, store_id: int) -> tuple[str, str]:
+    """A store that came into the month after the export started: read it once."""
+    name, platform = Store.objects.filter(pk=store_id).values_list("name", "platform").first() or ("", "")
+    stores[store_id] = (escape_formula(name), platform)
+    return stores[store_id]
+
+
+def _user(users: dict, user_id: int) -> str:
+    """A user's username, read the first time the export meets them (a month names a few)."""
+    username = User.objects.filter(pk=user_id).values_list("username", flat=True).first() or ""
+    users[user_id] = escape_formula(username)
+    return users[user_id]
 
 
 Progress = Callable[[int], None]
