@@ -319,3 +319,13 @@ def test_series_month_boundaries_do_not_leak_into_the_export(finance, shopify_st
     succeeded_refund(shopify_store, "1.00", month=date(2026, 9, 1))
     succeeded_refund(shopify_store, "2.00", month=date(2026, 11, 1))
     assert csv_rows(download(finance, "csv")) == []
+
+
+def test_csv_quotes_text_with_commas_quotes_and_line_breaks(finance, shopify_store):
+    reason = 'He said "no, never",\r\nthen 退货'
+    refund = succeeded_refund(shopify_store, "10.00", reason=reason, lines=[("A,1", 1, "5.00"), ("B", 1, "5.00")])
+    refund.order.number = "#1,001"
+    refund.order.save()
+    [row] = csv_rows(download(finance, "csv"))
+    assert (row["reason"], row["skus"], row["order_number"]) == (reason, "A,1, B", "#1,001")
+    assert len(row) == len(COLUMNS)

@@ -288,3 +288,20 @@ def test_no_month_means_the_current_month(finance, shopify_store):
     succeeded_refund(shopify_store, "7.00", month=None, succeeded_at=datetime.now(UTC))
     response = page_client(finance).get(URL)
     assert response.status_code == 200 and "$7.00" in response.content.decode()
+
+
+def test_the_page_asks_the_database_a_fixed_number_of_times(finance, shopify_store, ebay_store):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert page_client(finance).get(URL, {"month": "2026-10"}).status_code == 200
+        return len(seen.captured_queries)
+
+    succeeded_refund(shopify_store, "1.00", lines=[("A", 1, "1.00")])
+    few = queries()
+    for n in range(12):
+        store = shopify_store if n % 2 else ebay_store
+        succeeded_refund(store, f"{n + 1}.00", reason=f"reason {n}", lines=[(f"S{n}", 1, "1.00")], method="paypal")
+    assert queries() == few
