@@ -254,7 +254,13 @@ def test_the_export_task_end_to_end(finance, large, fmt, django_capture_on_commi
 
 def test_the_export_shows_its_progress_while_it_runs(finance, large):
     export = RefundExport.objects.create(
-        requested_by=finance, month=MONTH, format="csv", status=ExportStatus.RUNNING, rows_total=3, rows_done=2
+        requested_by=finance,
+        month=MONTH,
+        format="csv",
+        status=ExportStatus.RUNNING,
+        rows_total=3,
+        rows_done=2,
+        store_ids=list(finance.store_memberships.values_list("store_id", flat=True)),
     )
     html = page_client(finance).get("/reports/refunds/exports/progress/", {"id": export.pk}).content.decode()
     assert '<progress max="3" value="2"' in html and 'hx-trigger="every 1s"' in html

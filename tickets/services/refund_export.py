@@ -254,7 +254,17 @@ def _records(queryset: QuerySet[Refund], month: date, plan: Callable[[float], No
         .values_list("pk", "name", "platform")
         .iterator()
     }
+    # The month's requesters and approvers, in one query (staff: a few, however many refunds).
+    people = queryset.order_by()
     users: dict[int | None, str] = {None: ""}
+    users.update(
+        (pk, escape(username))
+        for pk, username in User.objects.filter(
+            Q(pk__in=people.values("requested_by_id")) | Q(pk__in=people.values("approved_by_id"))
+        )
+        .values_list("pk", "username")
+        .iterator()
+    )
     for (
         pk,
         ticket,
@@ -323,7 +333,7 @@ def _store(stores: dict, store_id: int) -> tuple[str, str]:
 
 
 def _user(users: dict, user_id: int) -> str:
-    """A user's username, read the first time the export meets them (a month names a few)."""
+    """A user who came into the month after the export started: read them once."""
     username = User.objects.filter(pk=user_id).values_list("username", flat=True).first() or ""
     users[user_id] = escape_formula(username)
     return users[user_id]
