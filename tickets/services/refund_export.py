@@ -1,9 +1,11 @@
 """The refund report as CSV and XLSX files: one row per refund of the month, in constant memory.
 
 Rows are read with ``values_list(...).iterator(chunk_size=CHUNK)`` (a server-side cursor on
-PostgreSQL): no model objects, one query for the SKUs of each chunk, so memory stays flat from a
-hundred rows to millions. CSV streams as it is written; XLSX uses openpyxl's write-only mode and
-starts a new sheet at Excel's row limit (``EXCEL_MAX_ROWS``, the header row included).
+PostgreSQL), no model objects: the refunds by id, and beside them, in a second cursor, their
+lines' SKUs by refund id, merged as both go; stores and users come from small lookups. Memory
+stays flat from a hundred rows to millions (bench/export.py). CSV streams as it is written; XLSX
+uses openpyxl's write-only mode and starts a new sheet at Excel's row limit (``EXCEL_MAX_ROWS``,
+the header row included).
 
 Cells:
 - Text a spreadsheet could run as a formula (it starts with = + - @, a tab or a carriage return,
@@ -72,10 +74,10 @@ CONTENT_TYPES = {
 EXCEL_MAX_ROWS = 1_048_576
 CHUNK = 2000  # rows per fetch from the database, and per piece of the CSV stream
 PROGRESS_EVERY_SECONDS = 1.0
-EXPORT_DIR = "exports"
+EXPORT_DIR = "exports"  # under MEDIA_ROOT, which is never served as a URL
 # PostgreSQL's cursor_tuple_fraction for the export's two cursors (see _records).
 LINES_CURSOR_FRACTION = 0.1
-REFUNDS_CURSOR_FRACTION = 1.0  # under MEDIA_ROOT, which is never served as a URL
+REFUNDS_CURSOR_FRACTION = 1.0
 
 COLUMNS = (
     "refund_id",
