@@ -22,7 +22,7 @@ from .refunds import (
     RefundMethod,
 )
 from .rma import QcResult, ReturnAuthorization, RmaLine
-from .rules import Rule, RuleEvent, RuleRun
+from .rules import TIME_EVENTS, KeywordSet, MatchMode, Rule, RuleEvent, RuleRun
 from .saved_views import SavedView
 from .search import TicketSearch
 from .sequences import Sequence
@@ -71,7 +71,10 @@ __all__ = [
     "RefundMethod",
     "ReturnAuthorization",
     "RmaLine",
+    "KeywordSet",
+    "MatchMode",
     "Rule",
+    "TIME_EVENTS",
     "RuleEvent",
     "RuleRun",
     "SavedView",

@@ -39,6 +39,8 @@ class Message(models.Model):
     automated = models.BooleanField(
         _("automated"), default=False, help_text=_("An auto-reply or bounce: opens nothing, never answered.")
     )
+    # An automatic reply: the rule that sent it (the timeline says "Rule ‹name› replied").
+    sent_by_rule = models.ForeignKey("tickets.Rule", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     send_error = models.TextField(_("send error"), blank=True)
     send_status = models.CharField(
         _("send status"), max_length=10, choices=SendStatus.choices, blank=True, default=SendStatus.NOT_APPLICABLE

@@ -98,6 +98,24 @@ class Ticket(models.Model):
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
     language = models.CharField(_("language"), max_length=16, blank=True)
+    # Set by triage rules: the macro the reply box offers first, and an SLA policy chosen over the
+    # first matching one.
+    suggested_macro = models.ForeignKey(
+        "tickets.Macro",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("suggested macro"),
+    )
+    sla_policy = models.ForeignKey(
+        "tickets.SlaPolicy",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("SLA policy"),
+    )
     first_response_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     next_response_due_at = models.DateTimeField(_("next response due"), null=True, blank=True)
     resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)

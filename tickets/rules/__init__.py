@@ -1,0 +1,1 @@
+"""Triage: the rules engine, its text preparation, keyword sets and default rules."""
