@@ -307,6 +307,17 @@ class RuleAdmin(StoreOrGlobalAdmin):
     list_display = ["name", "event", "store", "position", "stop_after_match", "enabled"]
     list_filter = ["event", "enabled", "store"]
     search_fields = ["name"]
+    # Conditions and actions are validated by the rule editor (/rules/) and the API, not as raw JSON here.
+    readonly_fields = ["conditions", "actions"]
+
+
+@admin.register(m.KeywordSet)
+class KeywordSetAdmin(StoreOrGlobalAdmin):
+    list_display = ["name", "label", "store", "enabled", "updated_at"]
+    list_filter = ["enabled", "store"]
+    search_fields = ["name", "label"]
+    # Keywords are validated by the keyword-set editor (/rules/keywords/) and the API.
+    readonly_fields = ["keywords"]
 
 
 @admin.register(m.SlaPolicy)

@@ -33,7 +33,7 @@ _WORK_TICKETS = [
 ]
 _OWN_AUTOMATION = [
     f"tickets.{verb}_{model}"
-    for model in ("rule", "macro", "macrovariant", "slapolicy", "tag", "team")
+    for model in ("rule", "keywordset", "macro", "macrovariant", "slapolicy", "tag", "team")
     for verb in ("add", "change", "delete", "view")
 ] + ["tickets.view_rulerun", "tickets.view_auditevent"]
 
