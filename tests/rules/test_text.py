@@ -537,3 +537,21 @@ def test_thai_message_is_thai():
 
 def test_language_step_is_recorded():
     assert ("language", "de") in prepare("", SAMPLES["de"]).steps
+
+
+def test_portuguese_no_meaning_in_the_does_not_negate():
+    assert not negated("Veio quebrado no transporte, quero reembolso", "reembolso", "pt")
+    assert not negated("Veio quebrado no transporte quero reembolso", "reembolso", "pt")
+
+
+def test_french_ne_plus_negates():
+    assert negated("Je ne souhaite plus le remboursement", "remboursement", "fr")
+
+
+@pytest.mark.parametrize("text", ["Order refund", "Bedankt"])
+def test_language_is_unknown_for_a_few_ambiguous_words(text):
+    assert detect_language(text) == ""
+
+
+def test_language_of_a_short_clear_question_is_detected():
+    assert detect_language("Waar is mijn bestelling?") == "nl"

@@ -636,7 +636,9 @@ _NEGATORS = frozenset(
     ]
 )
 # Words that negate in one language and mean something else in another: only in that language.
-_NEGATORS_BY_LANG = {"it": frozenset({"mai", "ne"}), "pt": frozenset({"nunca"}), "fr": frozenset({"plus"})}
+_NEGATORS_BY_LANG = {"it": frozenset({"mai"}), "fr": frozenset({"plus"})}
+# Words of the list above that do not negate in a language: Portuguese "no" is "in the", Italian "ne" "of it".
+_NOT_NEGATORS_BY_LANG = {"pt": frozenset({"no"}), "it": frozenset({"ne"})}
 # Clause boundaries ("but", "and"): a negator before them does not reach a keyword after them.
 _BOUNDARY_WORDS = frozenset(
     [
@@ -812,7 +814,7 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
     boundaries = _BOUNDARY_WORDS | _BOUNDARY_WORDS_BY_LANG.get(lang, frozenset())
     cut = max((i + 1 for i, t in enumerate(tokens) if t in boundaries), default=0)
     tokens = tokens[cut:][-_WINDOW_WORDS:]
-    negators = _NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())
+    negators = (_NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())) - _NOT_NEGATORS_BY_LANG.get(lang, frozenset())
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in negators or token.endswith("n't") or token.startswith("n'"):
@@ -933,6 +935,9 @@ _LINGUA_LANGUAGES = {
 # Below this relative distance between the best and the second-best language lingua answers None: "unsure".
 MIN_RELATIVE_DISTANCE = 0.1
 DETECT_CHARS = 400
+# Below this many letters the best language must beat the second by this much confidence.
+SHORT_TEXT_LETTERS = 25
+SHORT_TEXT_MARGIN = 0.2
 _detector_lock = threading.Lock()
 _detector = None
 
@@ -982,9 +987,17 @@ def detect_language(text: str) -> str:
         return "zh"
     if thai and thai >= share:
         return "th"
-    found = language_detector().detect_language_of(text)
-    if found is None:
-        return ""
+    detector = language_detector()
+    if letters < SHORT_TEXT_LETTERS:
+        # A few words ("Bedankt", "Order refund") are often plausible in several languages: be sure or say "".
+        values = detector.compute_language_confidence_values(text)
+        if not values or len(values) > 1 and values[0].value - values[1].value < SHORT_TEXT_MARGIN:
+            return ""
+        found = values[0].language
+    else:
+        found = detector.detect_language_of(text)
+        if found is None:
+            return ""
     code = found.iso_code_639_1.name.lower()
     return code if code in _LINGUA_LANGUAGES else ""
 
