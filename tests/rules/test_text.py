@@ -555,3 +555,31 @@ def test_language_is_unknown_for_a_few_ambiguous_words(text):
 
 def test_language_of_a_short_clear_question_is_detected():
     assert detect_language("Waar is mijn bestelling?") == "nl"
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "lang"),
+    [
+        ("Il pacco è tornato perché non ho pagato i dazi doganali", "dazi", "it"),
+        ("I have not received my refund yet", "refund", "en"),
+        ("Ich habe die Rücksendung nicht bezahlt", "rücksendung", "de"),
+    ],
+)
+def test_a_negator_about_another_verb_does_not_negate_the_keyword(text, keyword, lang):
+    assert not negated(text, keyword, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "lang"),
+    [
+        ("ich will auch nix zurückschicken", "zurückschicken", "de"),
+        ("je ne veux rien renvoyer", "renvoyer", "fr"),
+        ("Je ne veux pas d'un remboursement", "remboursement", "fr"),
+    ],
+)
+def test_colloquial_and_elided_negations_negate(text, keyword, lang):
+    assert negated(text, keyword, lang)
+
+
+def test_negation_runs_on_over_or():
+    assert negated("Not asking for a refund or return or anything", "return", "en")

@@ -596,6 +596,15 @@ _NEGATORS = frozenset(
         "won't",
         "cannot",
         "nicht",
+        "nichts",
+        "rien",
+        "nix",
+        "nothing",
+        "nada",
+        "niente",
+        "nulla",
+        "niets",
+        "nic",
         "kein",
         "keine",
         "keinen",
@@ -682,6 +691,56 @@ _BOUNDARY_WORDS_BY_LANG = {
     "pl": frozenset({"i", "a"}),
     "es": frozenset({"e"}),
 }
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Between a negator and the keyword it negates there are only articles, pronouns for the thing, and
+# verbs of wanting or asking: "I do NOT want a refund", "Nunca pedí una devolución". Any other word means
+# the negator is about something else: "non ho pagato i dazi" (did not pay the customs duties), "I have
+# not received my refund" (still wants it).
+_FILLERS = _words(
+    # en
+    "a an the any my your our this that these those it them to for of get getting have be really "
+    "actually even at all want wanted wanting need needed ask asked asking request requested like would "
+    "wish expect receive accept going gonna planning plan intend intending trying try anymore more "
+    # de
+    "ein eine einen einem einer eines den die das der dem des mein meine meinen meinem ihr ihre es sie "
+    "mehr mal bitte wirklich eigentlich auch gar um zu haben bekommen erhalten will wollen wollte mochte "
+    "mochten moechte brauche brauchen brauchte benotige wunsche gerne unbedingt so "
+    # fr
+    "de d un une le la les l du des mon ma mes notre nos ce cette en y vraiment veux voulons voudrais "
+    "souhaite souhaitons souhaiterais demande demandons ai avons etre avoir recevoir obtenir faire besoin "
+    # es
+    "un una unos unas el los las lo mi mis su sus del al me te se le quiero queremos quisiera necesito "
+    "pedi pido solicito solicite deseo realmente tener recibir hacer ningun ninguna "
+    # it
+    "uno il gli i di della dello mio mia voglio vogliamo vorrei ho abbiamo chiesto chiedo bisogno "
+    "serve davvero piu avere ricevere fare alcun alcuna "
+    # pt
+    "um uma o os as meu minha do da dos das quero queremos gostaria preciso pedi solicitei mais ter "
+    "receber fazer nenhum nenhuma "
+    # nl
+    "een het mijn wil willen wilde hoef hoeven heb nodig gevraagd meer krijgen ontvangen graag "
+    # pl
+    "chce chcemy potrzebuje prosze prosilem prosilam zadnego zadnej wcale juz zadne "
+    # sv
+    "ett mitt vill ha behover bad om langre fa nagon nagot"
+)
+
+
+_COORDINATORS = _words("or nor oder noch ou o ni of lub albo ani eller")
+
+
+def _is_filler(token: str, negators: frozenset[str]) -> bool:
+    if token in _FILLERS or token in negators:
+        return True
+    # "d'un", "l'article": an elided article and its word
+    return "'" in token and all(part in _FILLERS or part in negators for part in token.split("'"))
+
+
 _NEGATORS_FOR = {
     lang: (_NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())) - _NOT_NEGATORS_BY_LANG.get(lang, frozenset())
     for lang in LANGUAGES
@@ -839,7 +898,11 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
                 continue  # "order no 12345"
             if nxt in _NOT_NEGATING_NEXT:
                 continue  # "not only", "nicht nur"
-            return True
+            between = tokens[i + 1 :]
+            # "not asking for a refund or a return": a negation runs on over "or"
+            last_or = max((k for k, t in enumerate(between) if t in _COORDINATORS), default=-1)
+            if all(_is_filler(t, negators) for t in between[last_or + 1 :]):
+                return True
     # CJK and Thai, by script: whatever the language given, these do not collide with Latin words.
     cjk_before = norm_text[max(0, start - 12) : start]
     clauses = _CJK_CLAUSE.split(cjk_before)
@@ -866,7 +929,7 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
     for i, word in enumerate(words[:5]):
         if word in negators or word.endswith("n't"):
             rest = words[i + 1 :]
-            if len(rest) <= 1 and closed and all(w in _WANT_WORDS for w in words[:i]):
+            if closed and all(w in _WANT_WORDS for w in words[:i]) and (not rest or rest == ["haben"]):
                 # "Umtausch möchte ich nicht.", but "Die Größe passt nicht" is a complaint about the size
                 return True
             if rest and (rest[0] in _NEEDED or (len(rest) > 1 and rest[1] in _NEEDED)):
