@@ -583,3 +583,24 @@ def test_colloquial_and_elided_negations_negate(text, keyword, lang):
 
 def test_negation_runs_on_over_or():
     assert negated("Not asking for a refund or return or anything", "return", "en")
+
+
+def test_main_request_reads_a_reply_subject_after_the_body():
+    hits = {"return": [Hit("rma", "en", "word", "subject", 4, 7, False, True)], "reship": [hit("body", 30)]}
+    assert main_request(hits, ["return", "reship"]) == "reship"
+
+
+@pytest.mark.parametrize("subject", ["Re: Your return", "AW: Ihre Rücksendung", "Fwd: order", "RE[2]: x", "回复：退货"])
+def test_reply_and_forward_subjects_are_recognised(subject):
+    assert prepare(subject, "hello").reply_subject
+
+
+def test_a_subject_mentioning_re_is_not_a_reply():
+    assert not prepare("Return request", "hello").reply_subject
+
+
+def test_hits_in_a_reply_subject_are_marked():
+    from tickets.rules.keywords import compile_set
+
+    (hit,) = compile_set("s", [{"text": "rma", "lang": "en", "mode": "word"}]).find(prepare("RE: RMA for tablet", "hi"))
+    assert hit.field == "subject" and hit.reply_subject

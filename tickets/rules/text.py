@@ -51,6 +51,12 @@ class PreparedText:
         return fold(self.norm_subject) + FIELD_SEPARATOR + fold(self.norm_body)
 
     @cached_property
+    def reply_subject(self) -> bool:
+        """A reply's or a forward's subject ("Re:", "AW:", "Fwd:", "回复：" …): the thread's words, not the
+        buyer's latest, so main_request reads it after the body."""
+        return bool(_REPLY_SUBJECT.match(self.subject))
+
+    @cached_property
     def token_positions(self) -> dict[str, list[int]]:
         """Each word of match_text → where it starts."""
         positions: dict[str, list[int]] = {}
@@ -86,6 +92,11 @@ class PreparedText:
 
 
 PREFIX_ANCHOR = 4
+_REPLY_SUBJECT = re.compile(
+    r"^\s*(?:re|aw|fwd?|wg|tr|rv|r|sv|vs|antw|odp|res|enc|doorst|回复|回覆|答复|転送|返信|회신|전달|ตอบกลับ)"
+    r"\s*(?:\[\d+\])?\s*[:：]",
+    re.IGNORECASE,
+)
 _WORD_RUN = re.compile(r"\w+")
 
 
@@ -1118,18 +1129,20 @@ def main_request(hits: dict[str, list[Hit]], candidates: Sequence[str]) -> str |
     """Which of the candidate keyword sets is the message's main request, when it asks for several things.
 
     The rule: the candidate whose first non-negated hit comes first, reading the subject before the body
-    (so a subject "Return request" outweighs a refund mentioned in the body). That is the first intent of
-    the first sentence carrying any: people state what they want first and add alternatives and
-    consequences after ("Please send a new one; if that is not possible, a refund"). At the same position
-    the longer keyword wins ("money back" over "money"), then the earlier candidate. None: no candidate
-    has a non-negated hit."""
+    (so a subject "Return request" outweighs a refund mentioned in the body), except a reply's or a
+    forward's subject ("RE: RMA for tablet"), which is the thread's and is read after the body. That is
+    the first intent of the first sentence carrying any: people state what they want first and add
+    alternatives and consequences after ("Please send a new one; if that is not possible, a refund"). At
+    the same position the longer keyword wins ("money back" over "money"), then the earlier candidate.
+    None: no candidate has a non-negated hit."""
     best: tuple[int, int, int, int] | None = None
     winner = None
     for order, name in enumerate(candidates):
         for hit in hits.get(name, ()):
             if hit.negated:
                 continue
-            key = (0 if hit.field == "subject" else 1, hit.start, -(hit.end - hit.start), order)
+            place = 1 if hit.field == "body" else 2 if hit.reply_subject else 0
+            key = (place, hit.start, -(hit.end - hit.start), order)
             if best is None or key < best:
                 best, winner = key, name
     return winner
