@@ -1058,6 +1058,12 @@ def language_detector():
     return _detector
 
 
+def warm_up() -> None:
+    """Build the detector and load its Latin-script models now (a worker calls this at start, so the
+    first messages do not wait the seconds the models take to load)."""
+    language_detector().detect_language_of("Hello, where is my order? Hallo, wo ist meine Bestellung?")
+
+
 def detect_language(text: str) -> str:
     """ISO 639-1 code of one of LANGUAGES, or "" when unsure. Scripts that name their language decide
     first (Hangul → ko, kana → ja, Han without kana → zh, Thai → th); lingua decides the rest."""
