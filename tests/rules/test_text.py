@@ -391,6 +391,9 @@ def test_negation_reaches_six_words_back_only():
         "Jag meddelar härmed att jag frånträder mitt avtal om köp av följande varor",
         "Jag ångrar mitt köp",
         "Pela presente comunico que resolvo o meu contrato de compra e venda do seguinte bem",
+        "전자상거래법에 따라 청약철회를 요청합니다",
+        "我要申请七天无理由退货",
+        "クーリングオフを希望します",
     ],
 )
 def test_statutory_withdrawal_is_recognised(text):
@@ -604,3 +607,7 @@ def test_hits_in_a_reply_subject_are_marked():
 
     (hit,) = compile_set("s", [{"text": "rma", "lang": "en", "mode": "word"}]).find(prepare("RE: RMA for tablet", "hi"))
     assert hit.field == "subject" and hit.reply_subject
+
+
+def test_negation_reaches_over_the_action_asked_for():
+    assert negated("Please don't send a replacement, refund me instead", "replacement", "en")

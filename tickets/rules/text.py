@@ -717,6 +717,9 @@ _FILLERS = _words(
     "a an the any my your our this that these those it them to for of get getting have be really "
     "actually even at all want wanted wanting need needed ask asked asking request requested like would "
     "wish expect receive accept going gonna planning plan intend intending trying try anymore more "
+    # the action asked for, in the form a request or a refusal takes ("please don't send a replacement")
+    "send ship process issue give offer make do start open create initiate "
+    "schicken senden machen veranlassen envoyer enviar mandar inviare mandare sturen doen skicka "
     # de
     "ein eine einen einem einer eines den die das der dem des mein meine meinen meinem ihr ihre es sie "
     "mehr mal bitte wirklich eigentlich auch gar um zu haben bekommen erhalten will wollen wollte mochte "
@@ -971,6 +974,7 @@ _WITHDRAWAL = re.compile(
       | \b(?:resolvo|resolvemos)\s+o\s+(?:meu|nosso)\s+contrato | \blivre\s+resolucao\b
       | \bexer\w*\s+(?:o\s+)?(?:meu\s+|nosso\s+)?direito\s+de\s+(?:arrependimento|livre\s+resolucao)
       | \bpela\s+presente\b.{0,60}\b(?:resolv|desist|arrepend)
+      | 청약\s*철회 | 七天无理由退货 | 七天無理由退貨 | 七日无理由退货 | クーリング・?オフ
     )""",
     re.VERBOSE,
 )
@@ -991,6 +995,10 @@ _WITHDRAWAL_MARKERS = (
     "resolv",
     "resoluc",
     "arrepend",
+    "철회",
+    "无理由",
+    "無理由",
+    "クーリング",
 )
 
 
