@@ -611,3 +611,11 @@ def test_hits_in_a_reply_subject_are_marked():
 
 def test_negation_reaches_over_the_action_asked_for():
     assert negated("Please don't send a replacement, refund me instead", "replacement", "en")
+
+
+def test_swedish_ni_meaning_you_does_not_negate():
+    assert not negated("Bilder bifogade. Kan ni skicka en ny?", "skicka en ny", "sv")
+
+
+def test_dutch_pas_meaning_only_does_not_negate():
+    assert not negated("Ik heb het pas gisteren ontvangen en wil een terugbetaling", "terugbetaling", "nl")

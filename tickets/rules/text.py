@@ -631,7 +631,6 @@ _NEGATORS = frozenset(
         "jamais",
         "aucun",
         "aucune",
-        "ni",
         "sin",
         "nunca",
         "ningun",
@@ -668,9 +667,10 @@ _NEGATORS = frozenset(
     ]
 )
 # Words that negate in one language and mean something else in another: only in that language.
-_NEGATORS_BY_LANG = {"it": frozenset({"mai"}), "fr": frozenset({"plus"})}
+# Swedish "ni" is "you", Dutch "pas" "only": these negate only in their own language.
+_NEGATORS_BY_LANG = {"it": frozenset({"mai"}), "fr": frozenset({"plus", "ni"}), "es": frozenset({"ni"})}
 # Words of the list above that do not negate in a language: Portuguese "no" is "in the", Italian "ne" "of it".
-_NOT_NEGATORS_BY_LANG = {"pt": frozenset({"no"}), "it": frozenset({"ne"})}
+_NOT_NEGATORS_BY_LANG = {"pt": frozenset({"no"}), "it": frozenset({"ne"}), "nl": frozenset({"pas"})}
 # Clause boundaries ("but", "and"): a negator before them does not reach a keyword after them.
 _BOUNDARY_WORDS = frozenset(
     [
