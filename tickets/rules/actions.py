@@ -230,7 +230,7 @@ def _apply_escalate(ticket: Ticket, p: dict, *, rule, facts=None) -> str:
     from ..services import notifications, ticket_fields
 
     note = (p.get("note") or "").strip()
-    told = notifications.escalate(ticket, note=note, **acting(rule))
+    told = notifications.escalate(ticket, detail=note, **acting(rule))
     ticket_fields.add_tags(ticket, [ESCALATED_TAG], **acting(rule))
     return _("escalated to %(count)d supervisors") % {"count": told}
 
