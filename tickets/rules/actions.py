@@ -31,6 +31,13 @@ def rule_note(rule) -> str:
     return f"Rule ‹{rule.name}›"
 
 
+def rule_name_of(note: str) -> str | None:
+    """The rule's name in an audit note written by ``rule_note`` (None for any other note)."""
+    if note.startswith("Rule ‹") and note.endswith("›"):
+        return note[len("Rule ‹") : -1]
+    return None
+
+
 def acting(rule) -> dict[str, Any]:
     """The actor arguments every service gets from a rule."""
     return {"actor": None, "actor_kind": ActorKind.RULE, "note": rule_note(rule)}

@@ -31,6 +31,10 @@ def announce_update(ticket: Ticket, event: AuditEvent, *, actor_kind: str | None
     raise nothing, so rules never trigger each other in a loop."""
     if actor_kind not in (None, "", ActorKind.USER) or event.actor_id is None:
         return
+    from ..rules.runner import rules_for
+
+    if not rules_for(events.TICKET_UPDATED, ticket.store_id):  # no task per edit while no rule listens
+        return
     events.emit(
         events.TICKET_UPDATED, store_id=ticket.store_id, ticket_id=ticket.pk, audit_id=event.pk, changed=changed
     )
