@@ -52,8 +52,6 @@ VIP_POLICY_TARGETS = {"first_response_minutes": 60, "next_response_minutes": 240
 REQUESTS = ["partial_refund_words", "exchange_words", "reship_words", "return_words", "refund_words"]
 # Words that ask for something back (the rma-request tag and the acknowledgement).
 RMA_WORDS = ["return_words", "refund_words", "exchange_words", "partial_refund_words"]
-# Words that say where the parcel is (an inquiry, not a complaint).
-WHERE_WORDS = ["tracking_words", "delay_words", "lost_words", "not_received_words", "customs_words"]
 
 
 def _text(*sets: str, main: bool = False, among: list[str] | None = None) -> dict:
@@ -72,17 +70,22 @@ NOT_DISPUTE = _none_of("dispute_words")
 NOT_WITHDRAWAL = {"type": "withdrawal", "not": True}
 NOT_WITHDRAWAL_WORDS = _none_of("withdrawal_words")
 DELIVERED = {"type": "tracking_status", "values": ["delivered"]}
-NOT_DELIVERED = {"type": "tracking_status", "values": ["delivered"], "not": True}
+# The carrier is done with the parcel (delivered, failed, sent back): "not received" then means lost.
+ARRIVED_OR_FAILED = ["delivered", "exception", "returned"]
+CARRIER_DONE = {"type": "tracking_status", "values": ARRIVED_OR_FAILED}
+ON_ITS_WAY = {"type": "tracking_status", "values": ARRIVED_OR_FAILED, "not": True}
+# Reasons that make a replacement an exchange (the item itself is wrong), not a reship.
+ITEM_REASONS = ["quality_defect", "size", "not_as_described", "changed_mind"]
 
 # Reasons, most specific first: (rule name, reason, conditions that give the evidence).
 _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("customs", "customs", [[_text("customs_words")]]),
     ("damaged in transit", "damaged_in_transit", [[_text("damaged_words")]]),
-    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), DELIVERED]]),
+    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE]]),
     ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
     ("size", "size", [[_text("size_words")]]),
     ("quality defect", "quality_defect", [[_text("defect_words")]]),
-    ("late", "late", [[_text("delay_words", "not_received_words"), NOT_DELIVERED]]),
+    ("late", "late", [[_text("delay_words", "not_received_words"), ON_ITS_WAY]]),
     ("changed mind", "changed_mind", [[_text("changed_mind_words")]]),
 ]
 # The sets of the reasons, in that order (each reason rule excludes the earlier ones).
@@ -93,7 +96,7 @@ _REASON_SETS = [
     ["wrong_item_words"],
     ["size_words"],
     ["defect_words"],
-    [],  # late: its words also say "not received", which is lost once delivered
+    [],  # late: its words also say "not received", which is lost once the carrier is done
     ["changed_mind_words"],
 ]
 
@@ -138,31 +141,59 @@ def _type_rules() -> list[dict]:
             description="The buyer uses the words of the right of withdrawal without the model form.",
         ),
     ]
-    types = {
-        "partial_refund_words": ("partial_refund", "Type: keep it with a partial refund"),
-        "exchange_words": ("exchange", "Type: exchange for another size, colour or item"),
-        "reship_words": ("reship", "Type: send it again (reship)"),
-        "return_words": ("return", "Type: return"),
-        "refund_words": ("refund", "Type: refund"),
-    }
-    for words in REQUESTS:
-        value, name = types[words]
-        rules.append(
-            _rule(
-                name,
-                msg,
-                [_text(words, main=True, among=REQUESTS), NOT_DISPUTE, NOT_WITHDRAWAL, NOT_WITHDRAWAL_WORDS],
-                [{"type": "set_type", "value": value}],
-                description="The main request of the message (stated first when it asks for several things).",
-            )
-        )
+    plain = [NOT_DISPUTE, NOT_WITHDRAWAL, NOT_WITHDRAWAL_WORDS]
+    reason_is_item = {"type": "ticket_reason", "values": ITEM_REASONS}
+    rules += [
+        _rule(
+            "Type: keep it with a partial refund",
+            msg,
+            [_text("partial_refund_words", main=True, among=REQUESTS), *plain],
+            [{"type": "set_type", "value": "partial_refund"}],
+            description="The buyer would keep the item for part of the money (the main request).",
+        ),
+        _rule(
+            "Type: exchange for another size, colour or item",
+            msg,
+            [_text("exchange_words", main=True, among=REQUESTS), *plain],
+            [{"type": "set_type", "value": "exchange"}],
+            description="Another size, colour or item in place of this one (the main request).",
+        ),
+        _rule(
+            "Type: a replacement for a wrong or faulty item is an exchange",
+            msg,
+            [_text("reship_words", main=True, among=REQUESTS), reason_is_item, *plain],
+            [{"type": "set_type", "value": "exchange"}],
+            description="A new one asked because the item is faulty, wrong or does not fit: the item is exchanged.",
+        ),
+        _rule(
+            "Type: send it again (reship)",
+            msg,
+            [_text("reship_words", main=True, among=REQUESTS), {**reason_is_item, "not": True}, *plain],
+            [{"type": "set_type", "value": "reship"}],
+            description="The order is sent again: lost, damaged on the way, or held (the main request).",
+        ),
+        _rule(
+            "Type: return",
+            msg,
+            [_text("return_words"), _text("return_words", "refund_words", main=True, among=REQUESTS), *plain],
+            [{"type": "set_type", "value": "return"}],
+            description="The buyer sends the item back, for a refund or not (the main request).",
+        ),
+        _rule(
+            "Type: refund",
+            msg,
+            [_text("refund_words", main=True, among=REQUESTS), _none_of("return_words"), *plain],
+            [{"type": "set_type", "value": "refund"}],
+            description="Money back with no return mentioned (the main request).",
+        ),
+    ]
     rules += [
         _rule(
             "Type: complaint with no request",
             msg,
             [
                 _text("complaint_words"),
-                _none_of("dispute_words", *REQUESTS, *WHERE_WORDS, "withdrawal_words"),
+                _none_of("dispute_words", *REQUESTS, "tracking_words", "withdrawal_words"),
                 NOT_WITHDRAWAL,
             ],
             [{"type": "set_type", "value": "complaint"}],
@@ -180,8 +211,8 @@ def _type_rules() -> list[dict]:
             msg,
             [
                 _text("delay_words", "not_received_words"),
-                NOT_DELIVERED,
-                _none_of("dispute_words", *REQUESTS, "withdrawal_words"),
+                ON_ITS_WAY,
+                _none_of("dispute_words", *REQUESTS, "complaint_words", "withdrawal_words"),
                 NOT_WITHDRAWAL,
             ],
             [{"type": "set_type", "value": "inquiry", "reason": "late"}, {"type": "suggest_macro", "macro": TRACKING}],
@@ -190,7 +221,11 @@ def _type_rules() -> list[dict]:
         _rule(
             "Type: customs question (inquiry)",
             msg,
-            [_text("customs_words"), _none_of("dispute_words", *REQUESTS, "withdrawal_words"), NOT_WITHDRAWAL],
+            [
+                _text("customs_words"),
+                _none_of("dispute_words", *REQUESTS, "complaint_words", "withdrawal_words"),
+                NOT_WITHDRAWAL,
+            ],
             [{"type": "set_type", "value": "inquiry", "reason": "customs"}],
             description="Customs or import duty with no request: an inquiry about customs.",
         ),
@@ -208,7 +243,7 @@ def _reason_rules() -> list[dict]:
                 conditions.append(_none_of(*earlier))
             if reason == "changed_mind":  # a late parcel no longer wanted is still late
                 conditions.append({"type": "ticket_reason", "values": ["late"], "not": True})
-            suffix = "" if number == 0 else " (shows delivered, not received)"
+            suffix = "" if number == 0 else " (carrier done, not received)"
             actions: list[dict] = [{"type": "set_reason", "value": reason}]
             if reason == "customs":
                 actions.append({"type": "add_tags", "tags": ["customs"]})
@@ -222,6 +257,12 @@ def _reason_rules() -> list[dict]:
                 )
             )
         earlier += sets
+    return rules
+
+
+def _reason_rules_after_type() -> list[dict]:
+    """The reasons that depend on the type (set by the type rules before them)."""
+    rules: list[dict] = []
     all_reason_sets = [s for sets in _REASON_SETS for s in sets] + ["delay_words", "not_received_words"]
     rules.append(
         _rule(
@@ -371,7 +412,9 @@ def _numbered(rules: list[dict]) -> list[dict]:
     return rules
 
 
-DEFAULT_RULES: list[dict] = _numbered(_type_rules() + _reason_rules() + _tag_rules() + _buyer_rules() + _time_rules())
+DEFAULT_RULES: list[dict] = _numbered(
+    _reason_rules() + _type_rules() + _reason_rules_after_type() + _tag_rules() + _buyer_rules() + _time_rules()
+)
 
 _REFERENCES = {"macro": "macros", "team": "teams", "policy": "policies"}
 
