@@ -37,6 +37,9 @@ _set(
         "de": {
             W: ["geld zurück", "geld zuruck", "geld zurueck", "mein geld", "das geld", "gutschrift", "erstattet"],
             P: [
+                "teilerstatt",
+                "teilrückerstatt",
+                "teilgutschrift",
                 "rückerstatt",
                 "ruckerstatt",
                 "rueckerstatt",
@@ -91,7 +94,7 @@ _set(
         },
         "nl": {
             W: ["geld terug", "mijn geld", "het geld", "restitutie"],
-            P: ["terugbetal", "terugstort", "geld teruggestort", "crediter"],
+            P: ["deelrestitutie", "terugbetal", "terugstort", "geld teruggestort", "crediter"],
         },
         "pl": {
             W: ["moje pieniądze", "moje pieniadze", "pieniądze", "pieniadze", "zwrot kasy"],
@@ -167,7 +170,24 @@ _set(
             P: ["return"],
         },
         "de": {
-            W: ["retoure", "retour", "zurück geben", "zurück senden", "zurück schicken"],
+            W: [
+                "schick ich zurück",
+                "schicke ich zurück",
+                "schicke es zurück",
+                "schicke sie zurück",
+                "schicke ihn zurück",
+                "schick es zurück",
+                "schick sie zurück",
+                "sende es zurück",
+                "sende sie zurück",
+                "gebe es zurück",
+                "geht zurück",
+                "retoure",
+                "retour",
+                "zurück geben",
+                "zurück senden",
+                "zurück schicken",
+            ],
             P: [
                 "rücksend",
                 "rucksend",
@@ -273,7 +293,16 @@ _set(
             P: ["exchang", "exhang"],
         },
         "de": {
-            W: ["eine nummer größer", "eine nummer grösser", "eine nummer kleiner", "andere größe", "andere grösse"],
+            W: [
+                "die richtige",
+                "das richtige",
+                "den richtigen",
+                "eine nummer größer",
+                "eine nummer grösser",
+                "eine nummer kleiner",
+                "andere größe",
+                "andere grösse",
+            ],
             P: [
                 "die richtige größe",
                 "die richtige farbe",
@@ -1236,6 +1265,7 @@ _set(
     {
         "en": {
             W: [
+                "too late",
                 "still not here",
                 "hasn't updated",
                 "has not updated",
@@ -1279,6 +1309,8 @@ _set(
         },
         "de": {
             W: [
+                "zu spät",
+                "zu spaet",
                 "nichts neues",
                 "noch nichts bekommen",
                 "noch nix",
@@ -1319,6 +1351,7 @@ _set(
         },
         "fr": {
             W: [
+                "trop tard",
                 "toujours pas reçu",
                 "toujours pas recu",
                 "toujours pas arrivé",
@@ -1341,6 +1374,10 @@ _set(
         },
         "es": {
             W: [
+                "demasiado tarde",
+                "no se actualiza",
+                "sin actualizar",
+                "sin movimiento",
                 "todavía no",
                 "todavia no",
                 "aún no",
@@ -1361,6 +1398,7 @@ _set(
         },
         "it": {
             W: [
+                "troppo tardi",
                 "ancora non",
                 "non ancora",
                 "ancora nessun",
@@ -1380,6 +1418,7 @@ _set(
         },
         "pt": {
             W: [
+                "tarde demais",
                 "ainda não",
                 "ainda nao",
                 "estou esperando",
@@ -1415,6 +1454,10 @@ _set(
         },
         "pl": {
             W: [
+                "za późno",
+                "nie zmienia się",
+                "bez zmian",
+                "stoi w miejscu",
                 "nadal nie",
                 "wciąż nie",
                 "wciaz nie",
@@ -1435,6 +1478,7 @@ _set(
         },
         "sv": {
             W: [
+                "för sent",
                 "fortfarande inte",
                 "ännu inte",
                 "annu inte",
@@ -1761,13 +1805,42 @@ _set(
             ]
         },
         "es": {
-            W: ["no ha llegado", "no llegó", "no llego", "no he recibido", "no recibí", "no recibi", "no entregado"]
+            W: [
+                "no me ha llegado",
+                "no me llegó",
+                "no ha llegado nada",
+                "no me ha llegado nada",
+                "sin recibir",
+                "no ha llegado",
+                "no llegó",
+                "no llego",
+                "no he recibido",
+                "no recibí",
+                "no recibi",
+                "no entregado",
+            ]
         },
         "it": {W: ["non è arrivato", "non e arrivato", "non ho ricevuto", "non consegnato"]},
         "pt": {W: ["não chegou", "nao chegou", "não recebi", "nao recebi", "não foi entregue", "nao foi entregue"]},
-        "nl": {W: ["niet aangekomen", "niet ontvangen", "niet geleverd", "niet bezorgd"]},
+        "nl": {
+            W: [
+                "niks ontvangen",
+                "niets ontvangen",
+                "niks binnen",
+                "niets binnen",
+                "niet aangekomen",
+                "niet ontvangen",
+                "niet geleverd",
+                "niet bezorgd",
+            ]
+        },
         "pl": {
             W: [
+                "dalej nic",
+                "nadal nic",
+                "wciąż nic",
+                "nic nie przyszło",
+                "nic nie dotarło",
                 "nie dotarła",
                 "nie dotarla",
                 "nie dotarło",
@@ -1801,6 +1874,12 @@ _set(
     {
         "en": {
             W: [
+                "during shipping",
+                "during transit",
+                "in transit",
+                "from shipping",
+                "in shipping",
+                "during delivery",
                 "crushed box",
                 "box crushed",
                 "box was crushed",
@@ -1834,6 +1913,11 @@ _set(
         },
         "de": {
             W: [
+                "vom versand",
+                "beim versand",
+                "beim transport",
+                "auf dem transportweg",
+                "durch den versand",
                 "in einzelteilen",
                 "karton eingedrückt",
                 "paket beschädigt",
@@ -1864,6 +1948,10 @@ _set(
         },
         "fr": {
             W: [
+                "pendant le transport",
+                "lors du transport",
+                "pendant la livraison",
+                "lors de la livraison",
                 "emballage abîmé",
                 "emballage déchiré",
                 "carton écrasé",
@@ -1892,6 +1980,10 @@ _set(
         },
         "es": {
             W: [
+                "durante el envío",
+                "durante el transporte",
+                "en el transporte",
+                "en el envío",
                 "embalaje dañado",
                 "caja aplastada",
                 "en pedazos",
@@ -1917,6 +2009,10 @@ _set(
         },
         "it": {
             W: [
+                "durante il trasporto",
+                "durante la spedizione",
+                "dalla spedizione",
+                "nel trasporto",
                 "imballaggio danneggiato",
                 "scatola schiacciata",
                 "in pezzi",
@@ -1938,6 +2034,9 @@ _set(
         },
         "pt": {
             W: [
+                "durante o transporte",
+                "no transporte",
+                "durante o envio",
                 "embalagem danificada",
                 "caixa esmagada",
                 "em pedaços",
@@ -1959,6 +2058,10 @@ _set(
         },
         "nl": {
             W: [
+                "tijdens transport",
+                "tijdens het transport",
+                "tijdens verzending",
+                "tijdens de verzending",
                 "verpakking beschadigd",
                 "doos ingedeukt",
                 "in stukken",
@@ -1976,6 +2079,10 @@ _set(
         },
         "pl": {
             W: [
+                "w transporcie",
+                "podczas transportu",
+                "w czasie transportu",
+                "podczas wysyłki",
                 "opakowanie uszkodzone",
                 "uszkodzone opakowanie",
                 "karton zgnieciony",
@@ -1994,6 +2101,9 @@ _set(
         },
         "sv": {
             W: [
+                "under transporten",
+                "vid transporten",
+                "under frakten",
                 "trasig förpackning",
                 "skadad förpackning",
                 "kartongen var intryckt",
@@ -2014,6 +2124,8 @@ _set(
         },
         "ja": {
             S: [
+                "輸送中",
+                "配送中に",
                 "箱が潰れ",
                 "箱がへこ",
                 "外箱が破",
@@ -2032,6 +2144,10 @@ _set(
         },
         "zh": {
             S: [
+                "运输中",
+                "運輸中",
+                "快递途中",
+                "路上摔",
                 "外包装破",
                 "外箱压",
                 "外箱破",
@@ -2059,6 +2175,8 @@ _set(
         },
         "ko": {
             S: [
+                "배송 중",
+                "운송 중",
                 "박스가 찌그러",
                 "박스가 파손",
                 "포장이 파손",
@@ -2073,6 +2191,7 @@ _set(
         },
         "th": {
             S: [
+                "ระหว่างขนส่ง",
                 "เสียหาย",
                 "แตก",
                 "บุบ",
@@ -2092,6 +2211,35 @@ _set(
     {
         "en": {
             W: [
+                "scratch",
+                "stain",
+                "stains",
+                "stained",
+                "mark on",
+                "marks on",
+                "flaw",
+                "flaws",
+                "blemish",
+                "chip",
+                "chipped",
+                "button",
+                "buttons",
+                "loose thread",
+                "snag",
+                "shrank",
+                "shrunk",
+                "shrinks",
+                "faded",
+                "fading",
+                "discoloured",
+                "discolored",
+                "pilling",
+                "cracking",
+                "smell",
+                "smells",
+                "odour",
+                "odor",
+                "defective seam",
                 "doesn't work",
                 "does not work",
                 "didn't work",
@@ -2146,6 +2294,20 @@ _set(
         },
         "de": {
             W: [
+                "macke",
+                "kratzer",
+                "fleck",
+                "flecken",
+                "knopf",
+                "delle",
+                "eingelaufen",
+                "verfärbt",
+                "verfaerbt",
+                "ausgebleicht",
+                "riecht",
+                "geruch",
+                "gestank",
+                "pilling",
                 "funktioniert nicht",
                 "funktioniert nicht mehr",
                 "geht nicht",
@@ -2197,6 +2359,17 @@ _set(
         },
         "fr": {
             W: [
+                "rayure",
+                "rayures",
+                "tache",
+                "taches",
+                "éraflure",
+                "bouton",
+                "déteint",
+                "a rétréci",
+                "odeur",
+                "bouloché",
+                "ébréché",
                 "ne fonctionne pas",
                 "ne fonctionne plus",
                 "ne marche pas",
@@ -2235,6 +2408,17 @@ _set(
         },
         "es": {
             W: [
+                "arañazo",
+                "arañazos",
+                "rayón",
+                "mancha",
+                "manchas",
+                "botón",
+                "rasguño",
+                "encogió",
+                "desteñido",
+                "olor",
+                "desconchado",
                 "no funciona",
                 "dejó de funcionar",
                 "dejo de funcionar",
@@ -2266,6 +2450,16 @@ _set(
         },
         "it": {
             W: [
+                "graffio",
+                "graffi",
+                "macchia",
+                "macchie",
+                "bottone",
+                "scheggiato",
+                "ristretto",
+                "scolorito",
+                "odore",
+                "puzza",
                 "non funziona",
                 "non funziona più",
                 "ha smesso di funzionare",
@@ -2298,6 +2492,17 @@ _set(
         },
         "pt": {
             W: [
+                "risco",
+                "riscos",
+                "arranhão",
+                "arranhões",
+                "mancha",
+                "manchas",
+                "botão",
+                "encolheu",
+                "desbotado",
+                "cheiro",
+                "lascado",
                 "não funciona",
                 "nao funciona",
                 "parou de funcionar",
@@ -2334,6 +2539,16 @@ _set(
         },
         "nl": {
             W: [
+                "kras",
+                "krasje",
+                "vlek",
+                "vlekje",
+                "vlekken",
+                "knoop",
+                "gekrompen",
+                "verkleurd",
+                "stinkt",
+                "geur",
                 "werkt niet",
                 "werkt niet meer",
                 "doet het niet",
@@ -2360,6 +2575,21 @@ _set(
         },
         "pl": {
             W: [
+                "rysa",
+                "rysę",
+                "rysy",
+                "rysą",
+                "zarysowanie",
+                "plama",
+                "plamę",
+                "plamka",
+                "plamy",
+                "guzik",
+                "skurczył",
+                "odbarwion",
+                "śmierdzi",
+                "zapach",
+                "odprysk",
                 "nie działa",
                 "nie dziala",
                 "przestał działać",
@@ -2394,6 +2624,15 @@ _set(
         },
         "sv": {
             W: [
+                "repa",
+                "fläck",
+                "fläckar",
+                "knapp",
+                "krympt",
+                "blekt",
+                "luktar",
+                "lukt",
+                "kantstött",
                 "fungerar inte",
                 "funkar inte",
                 "slutat fungera",
@@ -2424,6 +2663,17 @@ _set(
         },
         "ja": {
             S: [
+                "汚れ",
+                "シミ",
+                "ボタン",
+                "取れかけ",
+                "取れて",
+                "色落ち",
+                "縮んだ",
+                "臭い",
+                "におい",
+                "匂い",
+                "欠け",
                 "不良",
                 "故障",
                 "壊れ",
@@ -2448,6 +2698,20 @@ _set(
         },
         "zh": {
             S: [
+                "划痕",
+                "劃痕",
+                "污渍",
+                "污漬",
+                "污点",
+                "扣子",
+                "掉了",
+                "缩水",
+                "縮水",
+                "褪色",
+                "异味",
+                "異味",
+                "有味道",
+                "破洞",
                 "质量问题",
                 "質量問題",
                 "品质问题",
@@ -2486,6 +2750,13 @@ _set(
         },
         "ko": {
             S: [
+                "얼룩",
+                "올풀림",
+                "단추",
+                "흠",
+                "변색",
+                "줄어들",
+                "냄새",
                 "불량",
                 "고장",
                 "작동하지",
@@ -2509,6 +2780,14 @@ _set(
         },
         "th": {
             S: [
+                "รอยเปื้อน",
+                "เปื้อน",
+                "รอยขีด",
+                "กระดุม",
+                "ด้ายหลุด",
+                "สีตก",
+                "หด",
+                "กลิ่น",
                 "ชำรุด",
                 "ใช้งานไม่ได้",
                 "ใช้ไม่ได้",
@@ -2535,6 +2814,17 @@ _set(
     {
         "en": {
             W: [
+                "not what was shown",
+                "not as shown",
+                "the description says",
+                "the description said",
+                "than the description",
+                "than described",
+                "than the photos",
+                "than the pictures",
+                "than pictured",
+                "from the photos",
+                "compared to the photos",
                 "wrong item",
                 "wrong product",
                 "wrong colour",
@@ -2583,6 +2873,12 @@ _set(
         },
         "de": {
             W: [
+                "als auf den fotos",
+                "als auf dem foto",
+                "als auf dem bild",
+                "als auf den bildern",
+                "als beschrieben",
+                "laut beschreibung",
                 "falscher artikel",
                 "falsche artikel",
                 "falschen artikel",
@@ -2624,6 +2920,11 @@ _set(
         },
         "fr": {
             W: [
+                "que sur la photo",
+                "que sur les photos",
+                "que la description",
+                "qu'annoncé",
+                "que décrit",
                 "mauvais article",
                 "mauvais produit",
                 "mauvaise couleur",
@@ -2654,6 +2955,11 @@ _set(
         },
         "es": {
             W: [
+                "que en la foto",
+                "que en las fotos",
+                "que la descripción",
+                "que en la web",
+                "de lo descrito",
                 "artículo equivocado",
                 "articulo equivocado",
                 "producto equivocado",
@@ -2690,6 +2996,11 @@ _set(
         },
         "it": {
             W: [
+                "che in foto",
+                "rispetto alla foto",
+                "rispetto alle foto",
+                "della descrizione",
+                "rispetto alla descrizione",
                 "articolo sbagliato",
                 "prodotto sbagliato",
                 "colore sbagliato",
@@ -2720,6 +3031,11 @@ _set(
         },
         "pt": {
             W: [
+                "que na foto",
+                "do que na foto",
+                "que nas fotos",
+                "da descrição",
+                "do que o anunciado",
                 "artigo errado",
                 "produto errado",
                 "cor errada",
@@ -2750,6 +3066,10 @@ _set(
         },
         "nl": {
             W: [
+                "dan op de foto",
+                "dan op de foto's",
+                "dan beschreven",
+                "dan in de beschrijving",
                 "verkeerde artikel",
                 "verkeerd artikel",
                 "verkeerd product",
@@ -2775,6 +3095,10 @@ _set(
         },
         "pl": {
             W: [
+                "niż na zdjęciu",
+                "niż na zdjęciach",
+                "niż w opisie",
+                "od opisu",
                 "zły produkt",
                 "zly produkt",
                 "zły towar",
@@ -2817,6 +3141,10 @@ _set(
         },
         "sv": {
             W: [
+                "än på bilden",
+                "än på bilderna",
+                "än beskrivningen",
+                "än beskrivet",
                 "fel vara",
                 "fel produkt",
                 "fel färg",
@@ -2990,6 +3318,9 @@ _set(
         },
         "de": {
             W: [
+                "falsche größe",
+                "falsche grösse",
+                "falschen größe",
                 "zu klein",
                 "zu groß",
                 "zu gross",
@@ -3016,6 +3347,8 @@ _set(
         },
         "fr": {
             W: [
+                "mauvaise taille",
+                "mauvaise pointure",
                 "trop petit",
                 "trop petite",
                 "trop petits",
@@ -3044,6 +3377,8 @@ _set(
         },
         "es": {
             W: [
+                "talla equivocada",
+                "talla incorrecta",
                 "muy pequeño",
                 "muy pequeno",
                 "muy pequeña",
@@ -3077,6 +3412,8 @@ _set(
         },
         "it": {
             W: [
+                "taglia sbagliata",
+                "misura sbagliata",
                 "troppo piccolo",
                 "troppo piccola",
                 "troppo piccoli",
@@ -3106,6 +3443,7 @@ _set(
         },
         "pt": {
             W: [
+                "tamanho errado",
                 "muito pequeno",
                 "muito pequena",
                 "muito grande",
@@ -3135,6 +3473,7 @@ _set(
         },
         "nl": {
             W: [
+                "verkeerde maat",
                 "te klein",
                 "te groot",
                 "te krap",
@@ -3157,6 +3496,8 @@ _set(
         },
         "pl": {
             W: [
+                "zły rozmiar",
+                "złego rozmiaru",
                 "za mały",
                 "za maly",
                 "za mała",
@@ -3194,6 +3535,7 @@ _set(
         },
         "sv": {
             W: [
+                "fel storlek",
                 "för liten",
                 "for liten",
                 "för litet",
@@ -3222,6 +3564,7 @@ _set(
         },
         "ja": {
             S: [
+                "サイズ違い",
                 "サイズ",
                 "小さすぎ",
                 "大きすぎ",
@@ -3240,6 +3583,9 @@ _set(
         },
         "zh": {
             S: [
+                "尺码不对",
+                "尺寸不对",
+                "尺碼不對",
                 "尺码",
                 "尺碼",
                 "尺寸",
@@ -3269,6 +3615,7 @@ _set(
         },
         "ko": {
             S: [
+                "사이즈가 잘못",
                 "사이즈",
                 "치수",
                 "너무 작",
@@ -3286,6 +3633,7 @@ _set(
         },
         "th": {
             S: [
+                "ไซส์ผิด",
                 "ไซส์",
                 "ไซซ์",
                 "ขนาด",

@@ -81,9 +81,9 @@ ITEM_REASONS = ["quality_defect", "size", "not_as_described", "changed_mind"]
 _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("customs", "customs", [[_text("customs_words")]]),
     ("damaged in transit", "damaged_in_transit", [[_text("damaged_words")]]),
-    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE]]),
-    ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
+    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE, _none_of("refund_words")]]),
     ("size", "size", [[_text("size_words")]]),
+    ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
     ("quality defect", "quality_defect", [[_text("defect_words")]]),
     ("late", "late", [[_text("delay_words", "not_received_words"), ON_ITS_WAY]]),
     ("changed mind", "changed_mind", [[_text("changed_mind_words")]]),
@@ -93,8 +93,8 @@ _REASON_SETS = [
     ["customs_words"],
     ["damaged_words"],
     ["lost_words"],
-    ["wrong_item_words"],
     ["size_words"],
+    ["wrong_item_words"],
     ["defect_words"],
     [],  # late: its words also say "not received", which is lost once the carrier is done
     ["changed_mind_words"],
@@ -175,16 +175,16 @@ def _type_rules() -> list[dict]:
         _rule(
             "Type: return",
             msg,
-            [_text("return_words"), _text("return_words", "refund_words", main=True, among=REQUESTS), *plain],
+            [_text("return_words", main=True, among=REQUESTS), *plain],
             [{"type": "set_type", "value": "return"}],
             description="The buyer sends the item back, for a refund or not (the main request).",
         ),
         _rule(
             "Type: refund",
             msg,
-            [_text("refund_words", main=True, among=REQUESTS), _none_of("return_words"), *plain],
+            [_text("refund_words", main=True, among=REQUESTS), *plain],
             [{"type": "set_type", "value": "refund"}],
-            description="Money back with no return mentioned (the main request).",
+            description="Money back, asked before anything else (the main request).",
         ),
     ]
     rules += [
