@@ -17,6 +17,7 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0016_triage")]
+    # After 0018 too (H3's notification kinds, also on 0016), so the graph keeps a single leaf.
+    dependencies = [("tickets", "0016_triage"), ("tickets", "0018_escalation_notification")]
 
     operations = [migrations.RunPython(install, uninstall)]

@@ -15,6 +15,8 @@ umlauts ("ruckerstattung", "rueckerstattung", "devolucion"), no message's own ph
 
 from __future__ import annotations
 
+import unicodedata
+
 W, P, S = "word", "prefix", "substring"
 
 # name → (label, description, {lang: {mode: [texts]}})
@@ -736,6 +738,21 @@ _set(
     {
         "en": {
             W: [
+                "keeping the",
+                "keeping it",
+                "keeping them",
+                "i'll keep",
+                "i will keep",
+                "i'd keep",
+                "happy to keep",
+                "rather keep",
+                "refund the shipping",
+                "shipping fee refunded",
+                "shipping cost refunded",
+                "refund of the shipping",
+                "refund the difference",
+                "price difference",
+                "difference in price",
                 "partial refund",
                 "part refund",
                 "partial credit",
@@ -1265,6 +1282,12 @@ _set(
     {
         "en": {
             W: [
+                "still hasn't shipped",
+                "still not shipped",
+                "not shipped yet",
+                "hasn't shipped yet",
+                "week ago",
+                "days ago",
                 "too late",
                 "still not here",
                 "hasn't updated",
@@ -1874,11 +1897,12 @@ _set(
     {
         "en": {
             W: [
+                "broken in transit",
+                "arrived with a crack",
+                "arrived chipped",
                 "during shipping",
                 "during transit",
-                "in transit",
                 "from shipping",
-                "in shipping",
                 "during delivery",
                 "crushed box",
                 "box crushed",
@@ -1905,7 +1929,6 @@ _set(
                 "dented",
                 "smashed",
                 "shattered",
-                "cracked",
                 "torn open",
                 "squashed",
             ],
@@ -1983,7 +2006,6 @@ _set(
                 "durante el envío",
                 "durante el transporte",
                 "en el transporte",
-                "en el envío",
                 "embalaje dañado",
                 "caja aplastada",
                 "en pedazos",
@@ -2211,35 +2233,6 @@ _set(
     {
         "en": {
             W: [
-                "scratch",
-                "stain",
-                "stains",
-                "stained",
-                "mark on",
-                "marks on",
-                "flaw",
-                "flaws",
-                "blemish",
-                "chip",
-                "chipped",
-                "button",
-                "buttons",
-                "loose thread",
-                "snag",
-                "shrank",
-                "shrunk",
-                "shrinks",
-                "faded",
-                "fading",
-                "discoloured",
-                "discolored",
-                "pilling",
-                "cracking",
-                "smell",
-                "smells",
-                "odour",
-                "odor",
-                "defective seam",
                 "doesn't work",
                 "does not work",
                 "didn't work",
@@ -2288,26 +2281,11 @@ _set(
                 "flickering",
                 "overheats",
                 "warranty",
-                "guarantee",
             ],
             P: ["defect", "defective", "malfunction", "glitch", "fault"],
         },
         "de": {
             W: [
-                "macke",
-                "kratzer",
-                "fleck",
-                "flecken",
-                "knopf",
-                "delle",
-                "eingelaufen",
-                "verfärbt",
-                "verfaerbt",
-                "ausgebleicht",
-                "riecht",
-                "geruch",
-                "gestank",
-                "pilling",
                 "funktioniert nicht",
                 "funktioniert nicht mehr",
                 "geht nicht",
@@ -2332,7 +2310,6 @@ _set(
                 "loch",
                 "löcher",
                 "undicht",
-                "garantie",
                 "gewährleistung",
                 "gewahrleistung",
                 "gewaehrleistung",
@@ -2344,6 +2321,9 @@ _set(
                 "flackert",
             ],
             P: [
+                "garantiefall",
+                "garantieanspruch",
+                "garantieleistung",
                 "defekt",
                 "mangel",
                 "mängel",
@@ -2359,17 +2339,6 @@ _set(
         },
         "fr": {
             W: [
-                "rayure",
-                "rayures",
-                "tache",
-                "taches",
-                "éraflure",
-                "bouton",
-                "déteint",
-                "a rétréci",
-                "odeur",
-                "bouloché",
-                "ébréché",
                 "ne fonctionne pas",
                 "ne fonctionne plus",
                 "ne marche pas",
@@ -2408,17 +2377,6 @@ _set(
         },
         "es": {
             W: [
-                "arañazo",
-                "arañazos",
-                "rayón",
-                "mancha",
-                "manchas",
-                "botón",
-                "rasguño",
-                "encogió",
-                "desteñido",
-                "olor",
-                "desconchado",
                 "no funciona",
                 "dejó de funcionar",
                 "dejo de funcionar",
@@ -2450,16 +2408,6 @@ _set(
         },
         "it": {
             W: [
-                "graffio",
-                "graffi",
-                "macchia",
-                "macchie",
-                "bottone",
-                "scheggiato",
-                "ristretto",
-                "scolorito",
-                "odore",
-                "puzza",
                 "non funziona",
                 "non funziona più",
                 "ha smesso di funzionare",
@@ -2492,17 +2440,6 @@ _set(
         },
         "pt": {
             W: [
-                "risco",
-                "riscos",
-                "arranhão",
-                "arranhões",
-                "mancha",
-                "manchas",
-                "botão",
-                "encolheu",
-                "desbotado",
-                "cheiro",
-                "lascado",
                 "não funciona",
                 "nao funciona",
                 "parou de funcionar",
@@ -2539,16 +2476,6 @@ _set(
         },
         "nl": {
             W: [
-                "kras",
-                "krasje",
-                "vlek",
-                "vlekje",
-                "vlekken",
-                "knoop",
-                "gekrompen",
-                "verkleurd",
-                "stinkt",
-                "geur",
                 "werkt niet",
                 "werkt niet meer",
                 "doet het niet",
@@ -2575,21 +2502,6 @@ _set(
         },
         "pl": {
             W: [
-                "rysa",
-                "rysę",
-                "rysy",
-                "rysą",
-                "zarysowanie",
-                "plama",
-                "plamę",
-                "plamka",
-                "plamy",
-                "guzik",
-                "skurczył",
-                "odbarwion",
-                "śmierdzi",
-                "zapach",
-                "odprysk",
                 "nie działa",
                 "nie dziala",
                 "przestał działać",
@@ -2624,15 +2536,6 @@ _set(
         },
         "sv": {
             W: [
-                "repa",
-                "fläck",
-                "fläckar",
-                "knapp",
-                "krympt",
-                "blekt",
-                "luktar",
-                "lukt",
-                "kantstött",
                 "fungerar inte",
                 "funkar inte",
                 "slutat fungera",
@@ -2663,17 +2566,6 @@ _set(
         },
         "ja": {
             S: [
-                "汚れ",
-                "シミ",
-                "ボタン",
-                "取れかけ",
-                "取れて",
-                "色落ち",
-                "縮んだ",
-                "臭い",
-                "におい",
-                "匂い",
-                "欠け",
                 "不良",
                 "故障",
                 "壊れ",
@@ -2698,20 +2590,6 @@ _set(
         },
         "zh": {
             S: [
-                "划痕",
-                "劃痕",
-                "污渍",
-                "污漬",
-                "污点",
-                "扣子",
-                "掉了",
-                "缩水",
-                "縮水",
-                "褪色",
-                "异味",
-                "異味",
-                "有味道",
-                "破洞",
                 "质量问题",
                 "質量問題",
                 "品质问题",
@@ -2750,13 +2628,6 @@ _set(
         },
         "ko": {
             S: [
-                "얼룩",
-                "올풀림",
-                "단추",
-                "흠",
-                "변색",
-                "줄어들",
-                "냄새",
                 "불량",
                 "고장",
                 "작동하지",
@@ -2780,14 +2651,6 @@ _set(
         },
         "th": {
             S: [
-                "รอยเปื้อน",
-                "เปื้อน",
-                "รอยขีด",
-                "กระดุม",
-                "ด้ายหลุด",
-                "สีตก",
-                "หด",
-                "กลิ่น",
                 "ชำรุด",
                 "ใช้งานไม่ได้",
                 "ใช้ไม่ได้",
@@ -2804,6 +2667,169 @@ _set(
                 "เป็นรู",
             ]
         },
+    },
+)
+
+_set(
+    "flaw_words",
+    "Small flaw",
+    "A small flaw on the item: a scratch, stain, smell, loose button, shrinking or fading.",
+    {
+        "en": {
+            W: [
+                "scratch",
+                "stain",
+                "stains",
+                "stained",
+                "mark on",
+                "marks on",
+                "flaw",
+                "flaws",
+                "blemish",
+                "chip",
+                "chipped",
+                "button",
+                "buttons",
+                "loose thread",
+                "snag",
+                "shrank",
+                "shrunk",
+                "shrinks",
+                "faded",
+                "fading",
+                "discoloured",
+                "discolored",
+                "pilling",
+                "cracking",
+                "smell",
+                "smells",
+                "odour",
+                "odor",
+                "defective seam",
+            ]
+        },
+        "de": {
+            W: [
+                "macke",
+                "kratzer",
+                "fleck",
+                "flecken",
+                "knopf",
+                "eingelaufen",
+                "verfärbt",
+                "verfaerbt",
+                "ausgebleicht",
+                "riecht",
+                "geruch",
+                "gestank",
+                "pilling",
+            ]
+        },
+        "fr": {
+            W: [
+                "rayure",
+                "rayures",
+                "éraflure",
+                "bouton",
+                "déteint",
+                "a rétréci",
+                "odeur",
+                "bouloché",
+                "ébréché",
+                "une tache",
+                "des taches",
+                "tachée",
+                "tachés",
+            ]
+        },
+        "es": {
+            W: [
+                "arañazo",
+                "arañazos",
+                "rayón",
+                "mancha",
+                "manchas",
+                "botón",
+                "rasguño",
+                "encogió",
+                "desteñido",
+                "olor",
+                "desconchado",
+            ]
+        },
+        "it": {
+            W: [
+                "graffio",
+                "graffi",
+                "macchia",
+                "macchie",
+                "bottone",
+                "scheggiato",
+                "ristretto",
+                "scolorito",
+                "odore",
+                "puzza",
+            ]
+        },
+        "pt": {
+            W: [
+                "risco",
+                "riscos",
+                "arranhão",
+                "arranhões",
+                "mancha",
+                "manchas",
+                "botão",
+                "encolheu",
+                "desbotado",
+                "cheiro",
+                "lascado",
+            ]
+        },
+        "nl": {W: ["kras", "krasje", "vlek", "vlekje", "vlekken", "knoop", "gekrompen", "verkleurd", "stinkt", "geur"]},
+        "pl": {
+            W: [
+                "rysa",
+                "rysę",
+                "rysy",
+                "rysą",
+                "zarysowanie",
+                "plama",
+                "plamę",
+                "plamka",
+                "plamy",
+                "guzik",
+                "skurczył",
+                "odbarwion",
+                "śmierdzi",
+                "zapach",
+                "odprysk",
+            ]
+        },
+        "sv": {W: ["repa", "fläck", "fläckar", "krympt", "blekt", "luktar", "lukt", "kantstött"]},
+        "ja": {
+            S: ["汚れ", "シミ", "ボタン", "取れかけ", "取れて", "色落ち", "縮んだ", "臭い", "におい", "匂い", "欠け"]
+        },
+        "zh": {
+            S: [
+                "划痕",
+                "劃痕",
+                "污渍",
+                "污漬",
+                "污点",
+                "扣子",
+                "掉了",
+                "缩水",
+                "縮水",
+                "褪色",
+                "异味",
+                "異味",
+                "有味道",
+                "破洞",
+            ]
+        },
+        "ko": {S: ["얼룩", "올풀림", "단추", "흠", "변색", "줄어들", "냄새"]},
+        "th": {S: ["รอยเปื้อน", "เปื้อน", "รอยขีด", "กระดุม", "ด้ายหลุด", "สีตก", "หด", "กลิ่น"]},
     },
 )
 
@@ -4098,7 +4124,17 @@ _set(
             P: ["alfândeg", "alfandeg", "desalfandeg", "aduaneir"],
         },
         "nl": {
-            W: ["btw", "invoerrecht", "invoerrechten", "invoerheffing", "importkosten", "importheffing"],
+            W: [
+                "btw betalen",
+                "btw-kosten",
+                "btw en invoerrechten",
+                "btw moeten betalen",
+                "invoerrecht",
+                "invoerrechten",
+                "invoerheffing",
+                "importkosten",
+                "importheffing",
+            ],
             P: ["douane", "inklaring"],
         },
         "pl": {
@@ -4106,7 +4142,6 @@ _set(
                 "cło",
                 "clo",
                 "cła",
-                "cla",
                 "cłem",
                 "clem",
                 "vat",
@@ -4300,11 +4335,13 @@ _set(
         },
         "it": {
             W: [
+                "storno dell'addebito",
+                "storno bancario",
+                "storno della carta",
                 "tramite la mia banca",
                 "con la mia banca",
                 "contestato l'addebito",
                 "contestato il pagamento",
-                "storno",
                 "controversia",
                 "contestazione",
                 "contestare il pagamento",
@@ -4339,8 +4376,6 @@ _set(
                 "reclamacao no paypal",
                 "de a a z",
                 "fraude",
-                "golpe",
-                "burla",
                 "proteção ao comprador",
                 "protecao ao comprador",
                 "abrir um caso",
@@ -5035,14 +5070,17 @@ _set(
 
 
 def _keywords(words: dict[str, dict[str, list[str]]]) -> list[dict]:
-    """Flatten to ``[{"text", "lang", "mode"}]``, each (text, lang) once (casefolded)."""
+    """Flatten to ``[{"text", "lang", "mode"}]``, each keyword once per language as matching sees it
+    (casefolded, accents folded: "rückerstatt" and "ruckerstatt" are one)."""
+    from .text import fold
+
     out: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for lang, modes in words.items():
         for mode, texts in modes.items():
             for text in texts:
-                text = " ".join(text.split())
-                key = (text.casefold(), lang)
+                text = " ".join(unicodedata.normalize("NFKC", text).split())
+                key = (fold(text.casefold()), lang)
                 if not text or key in seen:
                     continue
                 seen.add(key)

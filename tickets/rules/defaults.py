@@ -84,7 +84,7 @@ _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE, _none_of("refund_words")]]),
     ("size", "size", [[_text("size_words")]]),
     ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
-    ("quality defect", "quality_defect", [[_text("defect_words")]]),
+    ("quality defect", "quality_defect", [[_text("defect_words", "flaw_words")]]),
     ("late", "late", [[_text("delay_words", "not_received_words"), ON_ITS_WAY]]),
     ("changed mind", "changed_mind", [[_text("changed_mind_words")]]),
 ]
@@ -95,7 +95,7 @@ _REASON_SETS = [
     ["lost_words"],
     ["size_words"],
     ["wrong_item_words"],
-    ["defect_words"],
+    ["defect_words", "flaw_words"],
     [],  # late: its words also say "not received", which is lost once the carrier is done
     ["changed_mind_words"],
 ]
