@@ -85,7 +85,15 @@ _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("size", "size", [[_text("size_words")]]),
     ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
     ("quality defect", "quality_defect", [[_text("defect_words", "flaw_words")]]),
-    ("late", "late", [[_text("delay_words", "not_received_words"), ON_ITS_WAY]]),
+    (
+        "late",
+        "late",
+        [
+            [_text("delay_words", "not_received_words"), ON_ITS_WAY],
+            # Delivered, but late: unless the wait is for a refund or a return ("still no refund").
+            [_text("delay_words"), CARRIER_DONE, _none_of("refund_words", "return_words")],
+        ],
+    ),
     ("changed mind", "changed_mind", [[_text("changed_mind_words")]]),
 ]
 # The sets of the reasons, in that order (each reason rule excludes the earlier ones).
@@ -243,7 +251,7 @@ def _reason_rules() -> list[dict]:
                 conditions.append(_none_of(*earlier))
             if reason == "changed_mind":  # a late parcel no longer wanted is still late
                 conditions.append({"type": "ticket_reason", "values": ["late"], "not": True})
-            suffix = "" if number == 0 else " (carrier done, not received)"
+            suffix = "" if number == 0 else f" ({number + 1})"
             actions: list[dict] = [{"type": "set_reason", "value": reason}]
             if reason == "customs":
                 actions.append({"type": "add_tags", "tags": ["customs"]})
