@@ -235,7 +235,7 @@ class CompiledSet:
                 field = "body"
                 start -= subject_end + len(FIELD_SEPARATOR)
                 end -= subject_end + len(FIELD_SEPARATOR)
-            negated = negated_in(text, field, start, end, lang or text.language)
+            negated = negated_in(text, field, start, end, text.language or lang)
             hits.append(Hit(keyword, lang, group.mode, field, start, end, negated))
 
 
