@@ -6,7 +6,7 @@ from tests import factories
 from tests.ingest_records import message
 from tests.refund_setup import ask
 from tickets import events
-from tickets.models import AuditEvent, Rule, RuleRun, Ticket
+from tickets.models import AuditEvent, KeywordSet, Message, Rule, RuleRun, Ticket
 from tickets.rules import runner
 from tickets.rules.runner import RulesFailed, handle
 from tickets.services import ticket_fields
@@ -209,3 +209,39 @@ def test_the_task_runs_the_rules_of_an_event_dict(shopify_store):
     event = runner.as_dict(events.Event("message_received", shopify_store.pk, ticket.pk, {"message_id": msg.pk}))
     assert run_rules.run(event) == 1
     assert run_rules.run(event) == 0
+
+
+def test_the_task_goes_to_the_triage_queue_and_the_clock_runs_every_five_minutes():
+    from aftersales.celery import app
+
+    assert app.amqp.router.route({}, "tickets.run_rules")["queue"].name == "triage"
+    assert app.amqp.router.route({}, "tickets.triage_clock")["queue"].name == "triage"
+    entry = app.conf.beat_schedule["triage-clock"]
+    assert entry["task"] == "tickets.triage_clock" and entry["schedule"].minute == set(range(0, 60, 5))
+
+
+def test_the_listener_sends_the_event_to_the_task_unless_inline(settings, shopify_store):
+    # inline (tests, demo): handled in-process; otherwise only queued (the worker handles it)
+    assert runner.inline()
+    settings.AFTERSALES_TRIAGE_INLINE = False
+    assert not runner.inline()
+    assert runner.on_event in events._listeners[events.MESSAGE_RECEIVED]
+    assert all(runner.on_event in events._listeners[name] for name in runner.LISTENED)
+
+
+def test_a_german_message_sets_the_language_then_matches_its_words(shopify_store, django_capture_on_commit_callbacks):
+    KeywordSet.objects.create(
+        name="refund_words", keywords=[{"text": "rückerstattung", "lang": "de", "mode": "prefix"}]
+    )
+    make_rule(
+        "Refund words",
+        conditions=[{"type": "text", "sets": ["refund_words"], "match": "any", "where": "all"}],
+        actions=[{"type": "add_tags", "tags": ["rma-request"]}, {"type": "set_type", "value": "refund"}],
+    )
+    body = "<p>Guten Tag, ich bitte um die Rückerstattung meiner Bestellung, die Jacke passt leider nicht.</p>"
+    with django_capture_on_commit_callbacks(execute=True):
+        result = receive_platform_message(message(body_html=body, subject="Bestellung"), store=shopify_store)
+    ticket = Ticket.objects.get(pk=result.ticket_id)
+    assert ticket.language == "de" and Message.objects.get(ticket=ticket).original_language == "de"
+    assert tags(ticket.pk) == {"rma-request"} and ticket.type == "refund"
+    assert AuditEvent.objects.filter(ticket=ticket, action="ticket.type_changed", note="Rule ‹Refund words›").exists()
