@@ -238,8 +238,18 @@ def inline() -> bool:
     return bool(getattr(settings, "AFTERSALES_TRIAGE_INLINE", False))
 
 
+def listened_by_rules(event: events.Event) -> bool:
+    """Whether any enabled rule hears of this event (the engine's cached rules): no task otherwise."""
+    names = [event.name]
+    if event.name == events.MESSAGE_RECEIVED and event.data.get("new_ticket"):
+        names.append(RuleEvent.TICKET_CREATED)
+    return any(rules_for(name, event.store_id) for name in names)
+
+
 def on_event(event: events.Event) -> None:
     """The listener: the task on the triage queue, or the run itself when inline (tests, demo)."""
+    if not listened_by_rules(event):
+        return
     if inline():
         try:
             handle(event)
