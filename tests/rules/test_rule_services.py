@@ -128,10 +128,10 @@ def test_enable_and_disable_are_audited_and_reach_the_cached_rules(supervisor_a,
 
 
 def test_move_up_down_and_to_a_place_among_the_global_rules(supervisor_a, admin_user, shopify_store, ebay_store):
-    g1 = make(admin_user, None, name="g1")
+    make(admin_user, None, name="g1")
     a1 = make(supervisor_a, shopify_store, name="a1")
-    b1 = make(admin_user, ebay_store, name="b1")
-    g2 = make(admin_user, None, name="g2")
+    make(admin_user, ebay_store, name="b1")
+    make(admin_user, None, name="g2")
     a2 = make(supervisor_a, shopify_store, name="a2")
 
     def order(store):
@@ -154,7 +154,6 @@ def test_move_up_down_and_to_a_place_among_the_global_rules(supervisor_a, admin_
     assert positions == [1, 2, 3, 4, 5]
     assert [r.name for r in rules_for("message_received", shopify_store.pk)] == ["g1", "a2", "g2", "a1"]
     assert AuditEvent.objects.filter(action="rule.moved", object_id=a1.pk).count() == 3
-    assert g2.pk and b1.pk
 
 
 def test_a_supervisor_cannot_move_a_rule_for_every_store(supervisor_a, admin_user):
