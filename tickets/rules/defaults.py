@@ -76,6 +76,8 @@ CARRIER_DONE = {"type": "tracking_status", "values": ARRIVED_OR_FAILED}
 ON_ITS_WAY = {"type": "tracking_status", "values": ARRIVED_OR_FAILED, "not": True}
 # Reasons that make a replacement an exchange (the item itself is wrong), not a reship.
 ITEM_REASONS = ["quality_defect", "size", "not_as_described", "changed_mind"]
+# Reasons that make an exchange a reship (the same item again: the first never arrived whole).
+TRANSIT_REASONS = ["damaged_in_transit", "lost"]
 
 # Reasons, most specific first: (rule name, reason, conditions that give the evidence).
 _REASONS: list[tuple[str, str, list[list[dict]]]] = [
@@ -151,6 +153,7 @@ def _type_rules() -> list[dict]:
     ]
     plain = [NOT_DISPUTE, NOT_WITHDRAWAL, NOT_WITHDRAWAL_WORDS]
     reason_is_item = {"type": "ticket_reason", "values": ITEM_REASONS}
+    reason_is_transit = {"type": "ticket_reason", "values": TRANSIT_REASONS}
     rules += [
         _rule(
             "Type: keep it with a partial refund",
@@ -162,7 +165,7 @@ def _type_rules() -> list[dict]:
         _rule(
             "Type: exchange for another size, colour or item",
             msg,
-            [_text("exchange_words", main=True, among=REQUESTS), *plain],
+            [_text("exchange_words", main=True, among=REQUESTS), {**reason_is_transit, "not": True}, *plain],
             [{"type": "set_type", "value": "exchange"}],
             description="Another size, colour or item in place of this one (the main request).",
         ),
@@ -179,6 +182,13 @@ def _type_rules() -> list[dict]:
             [_text("reship_words", main=True, among=REQUESTS), {**reason_is_item, "not": True}, *plain],
             [{"type": "set_type", "value": "reship"}],
             description="The order is sent again: lost, damaged on the way, or held (the main request).",
+        ),
+        _rule(
+            "Type: an exchange for a parcel lost or damaged on the way is a reship",
+            msg,
+            [_text("exchange_words", main=True, among=REQUESTS), reason_is_transit, *plain],
+            [{"type": "set_type", "value": "reship"}],
+            description="The buyer says exchange, but the same item is sent again: it was lost or damaged on the way.",
         ),
         _rule(
             "Type: return",
