@@ -66,6 +66,13 @@ _set(
         },
         "es": {
             W: [
+                "devolvedme el dinero",
+                "devuélvanme el dinero",
+                "me devuelvan el dinero",
+                "me devolváis el dinero",
+                "devuélveme el dinero",
+                "devolverme el importe",
+                "devolvedme el importe",
                 "mi dinero",
                 "el dinero",
                 "devolución del dinero",
@@ -359,7 +366,19 @@ _set(
                 "cambiarlos",
                 "cambiarlas",
             ],
-            P: ["cambiar", "intercambi", "canje"],
+            P: [
+                "me lo cambi",
+                "me la cambi",
+                "me los cambi",
+                "me las cambi",
+                "cambiármel",
+                "cámbiel",
+                "cambiáis",
+                "cambiéis",
+                "cambiar",
+                "intercambi",
+                "canje",
+            ],
         },
         "it": {
             W: [
@@ -570,6 +589,16 @@ _set(
         },
         "es": {
             W: [
+                "mandadme otro",
+                "mandadme otra",
+                "enviadme otro",
+                "enviadme otra",
+                "mándame otro",
+                "mándame otra",
+                "envíame otro",
+                "envíame otra",
+                "mandarme otro",
+                "mandarme otra",
                 "envíenme otro",
                 "envíenme otra",
                 "mándenme otro",
@@ -637,6 +666,13 @@ _set(
         },
         "nl": {
             W: [
+                "nog opsturen",
+                "nog sturen",
+                "nasturen",
+                "na sturen",
+                "alsnog sturen",
+                "alsnog opsturen",
+                "alsnog versturen",
                 "opnieuw versturen",
                 "opnieuw opsturen",
                 "opnieuw leveren",
@@ -1595,6 +1631,11 @@ _set(
     {
         "en": {
             W: [
+                "parcel is missing",
+                "package is missing",
+                "order is missing",
+                "parcel went missing",
+                "package went missing",
                 "is lost",
                 "was lost",
                 "got lost",
@@ -1624,7 +1665,6 @@ _set(
                 "delivered but",
                 "missing parcel",
                 "missing package",
-                "is missing",
                 "went missing",
                 "stolen",
                 "disappeared",
@@ -1633,6 +1673,10 @@ _set(
         },
         "de": {
             W: [
+                "zeigt zugestellt",
+                "steht zugestellt",
+                "zeigt geliefert",
+                "laut tracking zugestellt",
                 "nie angekommen",
                 "nie erhalten",
                 "nie bekommen",
@@ -1648,6 +1692,10 @@ _set(
         },
         "fr": {
             W: [
+                "marqué livré",
+                "dit livré",
+                "affiche livré",
+                "indique livré",
                 "n'ai jamais reçu",
                 "n'est jamais arrivé",
                 "ne l'ai jamais reçu",
@@ -1669,6 +1717,11 @@ _set(
         },
         "es": {
             W: [
+                "pone entregado",
+                "pone que está entregado",
+                "dice que está entregado",
+                "marca entregado",
+                "figura entregado",
                 "nunca llegó",
                 "nunca llego",
                 "nunca recibí",
@@ -1684,6 +1737,10 @@ _set(
         },
         "it": {
             W: [
+                "dice consegnato",
+                "segna consegnato",
+                "risulta consegnata",
+                "dice che è stato consegnato",
                 "mai arrivato",
                 "mai arrivata",
                 "mai ricevuto",
@@ -1698,6 +1755,10 @@ _set(
         },
         "pt": {
             W: [
+                "diz entregue",
+                "aparece entregue",
+                "consta entregue",
+                "diz que foi entregue",
                 "nunca chegou",
                 "nunca recebi",
                 "consta como entregue",
@@ -1710,6 +1771,10 @@ _set(
         },
         "nl": {
             W: [
+                "staat als bezorgd",
+                "zegt bezorgd",
+                "staat op geleverd",
+                "staat op bezorgd",
                 "nooit is aangekomen",
                 "nooit aangekomen",
                 "nooit gekregen",
@@ -1728,6 +1793,9 @@ _set(
         },
         "pl": {
             W: [
+                "status doręczona",
+                "pokazuje doręczon",
+                "status dostarczona",
                 "nigdy nie dotarła",
                 "jako doręczona",
                 "jako doreczona",
@@ -1740,6 +1808,10 @@ _set(
         },
         "sv": {
             W: [
+                "står levererad",
+                "visar levererad",
+                "säger levererad",
+                "står som levererad",
                 "aldrig kommit",
                 "aldrig kom",
                 "aldrig fått",
@@ -2240,6 +2312,8 @@ _set(
     {
         "en": {
             W: [
+                "quality",
+                "the quality",
                 "doesn't work",
                 "does not work",
                 "didn't work",
@@ -2293,6 +2367,8 @@ _set(
         },
         "de": {
             W: [
+                "qualität",
+                "die qualität",
                 "funktioniert nicht",
                 "funktioniert nicht mehr",
                 "geht nicht",
@@ -2346,6 +2422,8 @@ _set(
         },
         "fr": {
             W: [
+                "qualité",
+                "la qualité",
                 "ne fonctionne pas",
                 "ne fonctionne plus",
                 "ne marche pas",
@@ -2384,6 +2462,11 @@ _set(
         },
         "es": {
             W: [
+                "calidad",
+                "la calidad",
+                "ni enciende",
+                "ni funciona",
+                "ni carga",
                 "no funciona",
                 "dejó de funcionar",
                 "dejo de funcionar",
@@ -2415,6 +2498,11 @@ _set(
         },
         "it": {
             W: [
+                "qualità",
+                "la qualità",
+                "neanche si accende",
+                "nemmeno si accende",
+                "non si accende nemmeno",
                 "non funziona",
                 "non funziona più",
                 "ha smesso di funzionare",
@@ -2447,6 +2535,11 @@ _set(
         },
         "pt": {
             W: [
+                "qualidade",
+                "a qualidade",
+                "nem liga",
+                "nem funciona",
+                "nem carrega",
                 "não funciona",
                 "nao funciona",
                 "parou de funcionar",
@@ -2483,6 +2576,8 @@ _set(
         },
         "nl": {
             W: [
+                "kwaliteit",
+                "de kwaliteit",
                 "werkt niet",
                 "werkt niet meer",
                 "doet het niet",
@@ -2509,6 +2604,8 @@ _set(
         },
         "pl": {
             W: [
+                "jakość",
+                "jakości",
                 "nie działa",
                 "nie dziala",
                 "przestał działać",
@@ -2543,6 +2640,8 @@ _set(
         },
         "sv": {
             W: [
+                "kvalitet",
+                "kvaliteten",
                 "fungerar inte",
                 "funkar inte",
                 "slutat fungera",
@@ -2573,6 +2672,7 @@ _set(
         },
         "ja": {
             S: [
+                "品質",
                 "不良",
                 "故障",
                 "壊れ",
@@ -2597,6 +2697,10 @@ _set(
         },
         "zh": {
             S: [
+                "质量",
+                "質量",
+                "品质",
+                "品質",
                 "质量问题",
                 "質量問題",
                 "品质问题",
@@ -2635,6 +2739,7 @@ _set(
         },
         "ko": {
             S: [
+                "품질",
                 "불량",
                 "고장",
                 "작동하지",
@@ -2658,6 +2763,9 @@ _set(
         },
         "th": {
             S: [
+                "ขาดแล้ว",
+                "ฉีกขาด",
+                "คุณภาพ",
                 "ชำรุด",
                 "ใช้งานไม่ได้",
                 "ใช้ไม่ได้",
@@ -2666,7 +2774,6 @@ _set(
                 "คุณภาพไม่ดี",
                 "คุณภาพแย่",
                 "พัง",
-                "ขาด",
                 "เครื่องเสีย",
                 "เสียแล้ว",
                 "ไม่ทำงาน",
@@ -2841,6 +2948,114 @@ _set(
 )
 
 _set(
+    "missing_words",
+    "Missing part or item",
+    "Part of the order is missing from the parcel (a part, a piece, one of several items).",
+    {
+        "en": {
+            W: [
+                "missing",
+                "is missing",
+                "are missing",
+                "missing part",
+                "missing parts",
+                "missing item",
+                "missing piece",
+                "parts missing",
+                "only received one",
+                "only got one",
+                "incomplete",
+                "not included",
+                "wasn't in the box",
+                "was not in the box",
+                "not in the box",
+                "weren't in the box",
+            ]
+        },
+        "de": {
+            W: [
+                "fehlt",
+                "fehlen",
+                "fehlte",
+                "fehlten",
+                "unvollständig",
+                "nicht dabei",
+                "nicht im paket",
+                "nicht im karton",
+                "nur einer",
+                "nur eins",
+                "nur eine",
+            ]
+        },
+        "fr": {
+            W: [
+                "il manque",
+                "manquant",
+                "manquante",
+                "manquants",
+                "manque",
+                "incomplet",
+                "incomplète",
+                "pas dans le colis",
+                "pas inclus",
+                "pas dans la boîte",
+            ]
+        },
+        "es": {
+            W: [
+                "falta",
+                "faltan",
+                "faltaba",
+                "faltaban",
+                "incompleto",
+                "incompleta",
+                "no venía",
+                "no estaba en la caja",
+                "no venía en la caja",
+            ]
+        },
+        "it": {
+            W: [
+                "manca",
+                "mancano",
+                "mancava",
+                "mancante",
+                "mancanti",
+                "incompleto",
+                "incompleta",
+                "non c'era",
+                "non era nella scatola",
+                "non era nel pacco",
+            ]
+        },
+        "pt": {
+            W: [
+                "falta",
+                "faltam",
+                "faltava",
+                "faltavam",
+                "incompleto",
+                "incompleta",
+                "não veio",
+                "nao veio",
+                "não estava na caixa",
+            ]
+        },
+        "nl": {
+            W: ["ontbreekt", "ontbreken", "ontbrak", "onvolledig", "zat niet in", "er zit maar", "maar één", "maar 1"]
+        },
+        "pl": {
+            W: ["brakuje", "brak", "brakowało", "niekompletne", "niekompletny", "niekompletna", "nie było w paczce"]
+        },
+        "sv": {W: ["saknas", "saknades", "fattas", "fattades", "ofullständig", "var inte med", "inte med i paketet"]},
+        "ja": {S: ["足りない", "足りません", "入っていな", "欠品", "部品が足り", "同梱されていな", "一つしか"]},
+        "zh": {S: ["少了", "少发", "少發", "漏发", "漏發", "缺少", "缺了", "只收到一", "没有配件"]},
+        "ko": {S: ["누락", "빠져", "빠졌", "하나만 왔", "구성품이 없"]},
+        "th": {S: ["ไม่ครบ", "ขาดไป", "ได้มาแค่", "ของไม่ครบ"]},
+    },
+)
+
+_set(
     "wrong_item_words",
     "Wrong item or not as described",
     "The buyer received something else than ordered, or not as described.",
@@ -2892,10 +3107,6 @@ _set(
                 "not original",
                 "not genuine",
                 "misleading",
-                "missing parts",
-                "missing part",
-                "parts missing",
-                "incomplete",
                 "sent me the wrong",
                 "received the wrong",
                 "got the wrong",
@@ -2933,11 +3144,6 @@ _set(
                 "stimmt nicht überein",
                 "stimmt nicht uberein",
                 "entspricht nicht",
-                "fehlt",
-                "fehlen",
-                "unvollständig",
-                "unvollstandig",
-                "unvollstaendig",
             ],
             P: [
                 "fälsch",
@@ -2976,10 +3182,6 @@ _set(
                 "pas comme décrit",
                 "faux",
                 "fausse",
-                "incomplet",
-                "incomplète",
-                "il manque",
-                "manquant",
                 "au lieu de",
                 "erreur de commande",
                 "trompeu",
@@ -3017,10 +3219,6 @@ _set(
                 "no es como la foto",
                 "falso",
                 "falsa",
-                "incompleto",
-                "incompleta",
-                "falta",
-                "faltan",
                 "en lugar de",
                 "engañoso",
                 "enganoso",
@@ -3052,10 +3250,6 @@ _set(
                 "non come in foto",
                 "falso",
                 "falsa",
-                "incompleto",
-                "incompleta",
-                "manca",
-                "mancano",
                 "al posto di",
                 "invece di",
                 "ingannevole",
@@ -3088,10 +3282,6 @@ _set(
                 "não como descrito",
                 "falso",
                 "falsa",
-                "incompleto",
-                "incompleta",
-                "falta",
-                "faltam",
                 "em vez de",
                 "enganos",
             ],
@@ -3119,9 +3309,6 @@ _set(
                 "anders dan",
                 "namaak",
                 "nep",
-                "onvolledig",
-                "ontbreekt",
-                "ontbreken",
                 "in plaats van",
                 "misleidend",
             ],
@@ -3153,7 +3340,6 @@ _set(
                 "inna niz",
                 "inne niż",
                 "inne niz",
-                "brakuje",
                 "zamiast",
                 "niezgodny z opisem",
                 "niezgodna z opisem",
@@ -3166,7 +3352,6 @@ _set(
                 "podróbk",
                 "podrobk",
                 "podrabian",
-                "niekomplet",
                 "pomyłk",
                 "pomylk",
                 "wprowadza w błąd",
@@ -3196,13 +3381,11 @@ _set(
                 "inte som pa bilden",
                 "annorlunda",
                 "kopia",
-                "saknas",
-                "fattas",
                 "istället för",
                 "istallet for",
                 "vilseledande",
             ],
-            P: ["förfalsk", "forfalsk", "ofullständig", "ofullstandig", "piratkopi"],
+            P: ["förfalsk", "forfalsk", "piratkopi"],
         },
         "ja": {
             S: [
@@ -3218,9 +3401,6 @@ _set(
                 "注文した物と違",
                 "注文と違",
                 "偽物",
-                "部品が足り",
-                "欠品",
-                "入っていな",
                 "商品説明と",
                 "記載と違",
                 "届いたのは",
@@ -3252,10 +3432,6 @@ _set(
                 "假货",
                 "假貨",
                 "仿品",
-                "少了",
-                "缺少",
-                "漏发",
-                "漏發",
                 "不符",
                 "型号不对",
                 "型號不對",
@@ -3278,8 +3454,6 @@ _set(
                 "색상이 다",
                 "가품",
                 "짝퉁",
-                "누락",
-                "빠져",
                 "오배송",
             ]
         },
@@ -3295,7 +3469,6 @@ _set(
                 "ไม่ตรงตามที่สั่ง",
                 "สีผิด",
                 "ของปลอม",
-                "ไม่ครบ",
                 "ผิดรุ่น",
                 "ผิดสี",
             ]
@@ -4941,6 +5114,150 @@ _set(
                 "สคบ",
             ]
         },
+    },
+)
+
+_set(
+    "question_words",
+    "Only a question",
+    "The buyer only asks (about the policy, the process, a detail): an inquiry, not a request.",
+    {
+        "en": {
+            W: [
+                "just asking",
+                "only asking",
+                "just a question",
+                "quick question",
+                "one more question",
+                "a question about",
+                "return policy",
+                "refund policy",
+                "returns policy",
+                "if i return",
+                "if i send it back",
+                "if i were to return",
+                "how many days",
+                "how long do i have",
+                "before i buy",
+                "before ordering",
+            ]
+        },
+        "de": {
+            W: [
+                "nur eine frage",
+                "kurze frage",
+                "eine frage",
+                "ich will nur wissen",
+                "ich möchte nur wissen",
+                "nur wissen",
+                "wie lange habe ich",
+                "wie viele tage",
+                "wenn ich zurückschicke",
+                "falls ich zurückschicke",
+                "rückgaberichtlinie",
+                "vor dem kauf",
+            ]
+        },
+        "fr": {
+            W: [
+                "juste une question",
+                "simple question",
+                "petite question",
+                "une question",
+                "je voudrais juste savoir",
+                "je voudrais savoir",
+                "politique de retour",
+                "si je retourne",
+                "si je renvoie",
+                "combien de jours",
+                "avant d'acheter",
+                "avant de commander",
+            ]
+        },
+        "es": {
+            W: [
+                "solo pregunto",
+                "sólo pregunto",
+                "solo una pregunta",
+                "una pregunta",
+                "política de devolución",
+                "politica de devolucion",
+                "política de devoluciones",
+                "si devuelvo",
+                "cuántos días",
+                "cuantos dias",
+                "antes de comprar",
+            ]
+        },
+        "it": {
+            W: [
+                "solo una domanda",
+                "una domanda",
+                "chiedo solo",
+                "vorrei solo sapere",
+                "politica di reso",
+                "politica dei resi",
+                "se restituisco",
+                "se faccio il reso",
+                "quanti giorni",
+                "prima di acquistare",
+            ]
+        },
+        "pt": {
+            W: [
+                "só uma pergunta",
+                "apenas uma pergunta",
+                "uma pergunta",
+                "só pergunto",
+                "política de devolução",
+                "politica de devolucao",
+                "se eu devolver",
+                "quantos dias",
+                "antes de comprar",
+            ]
+        },
+        "nl": {
+            W: [
+                "even een vraag",
+                "een vraagje",
+                "alleen een vraag",
+                "een vraag",
+                "retourbeleid",
+                "als ik retourneer",
+                "als ik het terugstuur",
+                "hoeveel dagen",
+                "voordat ik bestel",
+            ]
+        },
+        "pl": {
+            W: [
+                "tylko pytam",
+                "mam pytanie",
+                "krótkie pytanie",
+                "ile mam dni",
+                "ile dni mam",
+                "polityka zwrotów",
+                "jeśli zwrócę",
+                "jeżeli zwrócę",
+                "przed zakupem",
+            ]
+        },
+        "sv": {
+            W: [
+                "bara en fråga",
+                "en fråga",
+                "undrar bara",
+                "jag undrar",
+                "returpolicy",
+                "hur många dagar",
+                "om jag returnerar",
+                "innan jag beställer",
+            ]
+        },
+        "ja": {S: ["質問です", "ご質問", "お聞きしたい", "教えていただけ", "返品ポリシー", "何日以内", "購入前に"]},
+        "zh": {S: ["想问一下", "问一下", "問一下", "退货政策", "退貨政策", "几天内", "幾天內", "多少天", "购买前"]},
+        "ko": {S: ["궁금합니다", "궁금해요", "문의드립니다", "반품 정책", "며칠 이내", "구매 전에"]},
+        "th": {S: ["สอบถาม", "อยากทราบ", "นโยบายการคืน", "กี่วัน", "ก่อนสั่งซื้อ"]},
     },
 )
 

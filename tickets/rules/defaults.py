@@ -85,6 +85,7 @@ _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("damaged in transit", "damaged_in_transit", [[_text("damaged_words")]]),
     ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE, _none_of("refund_words")]]),
     ("size", "size", [[_text("size_words")]]),
+    ("missing part", "other", [[_text("missing_words")]]),
     ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
     ("quality defect", "quality_defect", [[_text("defect_words", "flaw_words")]]),
     (
@@ -104,6 +105,7 @@ _REASON_SETS = [
     ["damaged_words"],
     ["lost_words"],
     ["size_words"],
+    ["missing_words"],
     ["wrong_item_words"],
     ["defect_words", "flaw_words"],
     [],  # late: its words also say "not received", which is lost once the carrier is done
@@ -151,7 +153,8 @@ def _type_rules() -> list[dict]:
             description="The buyer uses the words of the right of withdrawal without the model form.",
         ),
     ]
-    plain = [NOT_DISPUTE, NOT_WITHDRAWAL, NOT_WITHDRAWAL_WORDS]
+    # Not a dispute, not a withdrawal, and not only a question ("if I return it, how long …?").
+    plain = [_none_of("dispute_words", "withdrawal_words", "question_words"), NOT_WITHDRAWAL]
     reason_is_item = {"type": "ticket_reason", "values": ITEM_REASONS}
     reason_is_transit = {"type": "ticket_reason", "values": TRANSIT_REASONS}
     rules += [
@@ -205,17 +208,35 @@ def _type_rules() -> list[dict]:
             description="Money back, asked before anything else (the main request).",
         ),
     ]
+    nothing_asked = _none_of(
+        "dispute_words", *REQUESTS, "tracking_words", "withdrawal_words", "question_words", "missing_words"
+    )
     rules += [
+        _rule(
+            "Type: a missing part or item is sent (reship)",
+            msg,
+            [_text("missing_words"), _none_of("dispute_words", *REQUESTS, "withdrawal_words", "question_words")],
+            [{"type": "set_type", "value": "reship"}],
+            description="Part of the order was not in the parcel and nothing else is asked: it is sent.",
+        ),
         _rule(
             "Type: complaint with no request",
             msg,
+            [_text("complaint_words"), nothing_asked, NOT_WITHDRAWAL],
+            [{"type": "set_type", "value": "complaint"}],
+            description="Unhappy, but asks for nothing concrete.",
+        ),
+        _rule(
+            "Type: a problem reported with no request is a complaint",
+            msg,
             [
-                _text("complaint_words"),
-                _none_of("dispute_words", *REQUESTS, "tracking_words", "withdrawal_words"),
+                {"type": "ticket_reason", "values": ["damaged_in_transit", "quality_defect", "not_as_described"]},
+                _none_of("complaint_words"),
+                nothing_asked,
                 NOT_WITHDRAWAL,
             ],
             [{"type": "set_type", "value": "complaint"}],
-            description="Unhappy, but asks for nothing concrete.",
+            description="Damage, a defect or a wrong item reported, with nothing asked: the buyer tells us.",
         ),
         _rule(
             "Type: where is my order (inquiry, tracking macro)",
@@ -309,7 +330,7 @@ def _tag_rules() -> list[dict]:
         _rule(
             "Return, refund or exchange requested: rma-request and acknowledgement",
             msg,
-            [_text(*RMA_WORDS)],
+            [_text(*RMA_WORDS), _none_of("question_words")],
             [
                 {"type": "add_tags", "tags": ["rma-request"]},
                 {"type": "auto_reply", "macro": ACKNOWLEDGEMENT, "status": ""},
