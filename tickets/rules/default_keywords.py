@@ -233,7 +233,7 @@ _set(
         },
         "pt": {
             W: ["mandar de volta", "enviar de volta", "mandá-lo de volta", "manda-lo de volta"],
-            P: ["devolv", "devoluç", "devoluc", "retorn"],
+            P: ["devolver", "devolvi", "devolvo", "devolva", "devolvid", "devoluç", "devoluc", "retorn"],
         },
         "nl": {
             W: ["terug sturen", "terug te sturen", "terug zenden", "terug brengen"],
@@ -774,6 +774,13 @@ _set(
     {
         "en": {
             W: [
+                "shipping fee",
+                "shipping fees",
+                "shipping cost",
+                "shipping costs",
+                "delivery fee",
+                "express fee",
+                "postage",
                 "keeping the",
                 "keeping it",
                 "keeping them",
@@ -811,6 +818,11 @@ _set(
         },
         "de": {
             W: [
+                "expresskosten",
+                "versandkosten",
+                "versandgebühr",
+                "versandgebuhr",
+                "portokosten",
                 "behalten",
                 "behalte",
                 "behalten würde",
@@ -838,6 +850,9 @@ _set(
         },
         "fr": {
             W: [
+                "frais de port",
+                "frais de livraison",
+                "frais d'expédition",
                 "remboursement partiel",
                 "rembourser partiellement",
                 "je garde",
@@ -856,6 +871,10 @@ _set(
         },
         "es": {
             W: [
+                "gastos de envío",
+                "gastos de envio",
+                "coste del envío",
+                "costes de envío",
                 "reembolso parcial",
                 "quedarme con",
                 "quedármelo",
@@ -873,6 +892,9 @@ _set(
         },
         "it": {
             W: [
+                "spese di spedizione",
+                "costo della spedizione",
+                "costi di spedizione",
                 "rimborso parziale",
                 "tenerlo",
                 "tenerla",
@@ -890,6 +912,10 @@ _set(
         },
         "pt": {
             W: [
+                "portes de envio",
+                "custos de envio",
+                "frete",
+                "custo do envio",
                 "reembolso parcial",
                 "ficar com",
                 "fico com",
@@ -903,6 +929,9 @@ _set(
         },
         "nl": {
             W: [
+                "verzendkosten",
+                "bezorgkosten",
+                "expreskosten",
                 "houden",
                 "behouden",
                 "korting",
@@ -915,6 +944,10 @@ _set(
         },
         "pl": {
             W: [
+                "koszt wysyłki",
+                "koszty wysyłki",
+                "koszt dostawy",
+                "koszty dostawy",
                 "zatrzymać",
                 "zatrzymac",
                 "zatrzymam",
@@ -933,6 +966,10 @@ _set(
         },
         "sv": {
             W: [
+                "fraktkostnad",
+                "fraktkostnaden",
+                "frakten",
+                "fraktavgift",
                 "behålla",
                 "behalla",
                 "behåller",
@@ -948,6 +985,7 @@ _set(
         },
         "ja": {
             S: [
+                "送料",
                 "一部返金",
                 "部分返金",
                 "一部を返金",
@@ -962,6 +1000,8 @@ _set(
         },
         "zh": {
             S: [
+                "运费",
+                "運費",
                 "部分退款",
                 "退部分",
                 "部分退",
@@ -981,9 +1021,20 @@ _set(
             ]
         },
         "ko": {
-            S: ["부분 환불", "부분환불", "일부 환불", "일부환불", "할인", "보상", "그냥 쓸", "그냥 사용", "가지고 있"]
+            S: [
+                "배송비",
+                "부분 환불",
+                "부분환불",
+                "일부 환불",
+                "일부환불",
+                "할인",
+                "보상",
+                "그냥 쓸",
+                "그냥 사용",
+                "가지고 있",
+            ]
         },
-        "th": {S: ["คืนเงินบางส่วน", "ส่วนลด", "ชดเชย", "เก็บไว้ใช้", "เก็บสินค้าไว้", "ลดราคา"]},
+        "th": {S: ["ค่าส่ง", "คืนเงินบางส่วน", "ส่วนลด", "ชดเชย", "เก็บไว้ใช้", "เก็บสินค้าไว้", "ลดราคา"]},
     },
 )
 
@@ -1558,11 +1609,12 @@ _set(
         },
         "ja": {
             S: [
-                "遅すぎ",
+                "到着が遅",
+                "配送が遅",
+                "発送が遅",
                 "届くのが遅",
                 "遅延",
                 "遅れ",
-                "遅い",
                 "まだ届",
                 "まだ届いていません",
                 "届きません",
@@ -1607,9 +1659,13 @@ _set(
         },
         "ko": {
             S: [
+                "배송이 늦",
+                "늦게 도착",
+                "도착이 늦",
+                "늦게 와",
+                "배송 지연",
+                "배송이 너무 늦",
                 "지연",
-                "늦어",
-                "늦게",
                 "아직 안",
                 "아직도",
                 "아직 못",
@@ -2312,6 +2368,11 @@ _set(
     {
         "en": {
             W: [
+                "junk",
+                "not properly",
+                "doesn't work properly",
+                "not working properly",
+                "does not work properly",
                 "quality",
                 "the quality",
                 "doesn't work",
@@ -2367,6 +2428,9 @@ _set(
         },
         "de": {
             W: [
+                "schrott",
+                "nicht richtig",
+                "funktioniert nicht richtig",
                 "qualität",
                 "die qualität",
                 "funktioniert nicht",
@@ -2422,6 +2486,9 @@ _set(
         },
         "fr": {
             W: [
+                "ne marche pas bien",
+                "pas correctement",
+                "ne fonctionne pas bien",
                 "qualité",
                 "la qualité",
                 "ne fonctionne pas",
@@ -2462,6 +2529,8 @@ _set(
         },
         "es": {
             W: [
+                "no funciona bien",
+                "basura",
                 "calidad",
                 "la calidad",
                 "ni enciende",
@@ -2498,6 +2567,8 @@ _set(
         },
         "it": {
             W: [
+                "non funziona bene",
+                "una schifezza",
                 "qualità",
                 "la qualità",
                 "neanche si accende",
@@ -2535,6 +2606,9 @@ _set(
         },
         "pt": {
             W: [
+                "não funciona bem",
+                "nao funciona bem",
+                "lixo",
                 "qualidade",
                 "a qualidade",
                 "nem liga",
@@ -2576,6 +2650,8 @@ _set(
         },
         "nl": {
             W: [
+                "werkt niet goed",
+                "rommel",
                 "kwaliteit",
                 "de kwaliteit",
                 "werkt niet",
@@ -2604,6 +2680,9 @@ _set(
         },
         "pl": {
             W: [
+                "nie działa dobrze",
+                "nie działa poprawnie",
+                "badziewie",
                 "jakość",
                 "jakości",
                 "nie działa",
@@ -2640,6 +2719,8 @@ _set(
         },
         "sv": {
             W: [
+                "fungerar inte ordentligt",
+                "skräp",
                 "kvalitet",
                 "kvaliteten",
                 "fungerar inte",
@@ -2942,7 +3023,7 @@ _set(
                 "破洞",
             ]
         },
-        "ko": {S: ["얼룩", "올풀림", "단추", "흠", "변색", "줄어들", "냄새"]},
+        "ko": {S: ["박음질", "바느질", "풀려", "얼룩", "올풀림", "단추", "흠", "변색", "줄어들", "냄새"]},
         "th": {S: ["รอยเปื้อน", "เปื้อน", "รอยขีด", "กระดุม", "ด้ายหลุด", "สีตก", "หด", "กลิ่น"]},
     },
 )
@@ -3062,6 +3143,19 @@ _set(
     {
         "en": {
             W: [
+                "in the picture",
+                "in the pictures",
+                "on the picture",
+                "in the photo",
+                "on the photo",
+                "on the website",
+                "on your website",
+                "in the listing",
+                "on the listing",
+                "but received",
+                "but got",
+                "but i got",
+                "but i received",
                 "not what was shown",
                 "not as shown",
                 "the description says",
@@ -3117,6 +3211,15 @@ _set(
         },
         "de": {
             W: [
+                "auf den fotos",
+                "auf dem foto",
+                "auf dem bild",
+                "auf den bildern",
+                "im shop",
+                "auf der website",
+                "geliefert wurde",
+                "bekommen habe ich",
+                "erhalten habe ich",
                 "als auf den fotos",
                 "als auf dem foto",
                 "als auf dem bild",
@@ -3159,6 +3262,11 @@ _set(
         },
         "fr": {
             W: [
+                "sur la photo",
+                "sur les photos",
+                "sur le site",
+                "et j'ai reçu",
+                "mais j'ai reçu",
                 "que sur la photo",
                 "que sur les photos",
                 "que la description",
@@ -3190,6 +3298,16 @@ _set(
         },
         "es": {
             W: [
+                "de la foto",
+                "de las fotos",
+                "en la foto",
+                "en las fotos",
+                "en la web",
+                "en la página",
+                "y me ha llegado",
+                "pero me ha llegado",
+                "y me llegó",
+                "pero me llegó",
                 "que en la foto",
                 "que en las fotos",
                 "que la descripción",
@@ -3227,6 +3345,13 @@ _set(
         },
         "it": {
             W: [
+                "in foto",
+                "nella foto",
+                "nelle foto",
+                "sul sito",
+                "e mi è arrivato",
+                "ma mi è arrivato",
+                "ma ho ricevuto",
                 "che in foto",
                 "rispetto alla foto",
                 "rispetto alle foto",
@@ -3258,6 +3383,11 @@ _set(
         },
         "pt": {
             W: [
+                "na foto",
+                "nas fotos",
+                "no site",
+                "mas recebi",
+                "e recebi",
                 "que na foto",
                 "do que na foto",
                 "que nas fotos",
@@ -3289,6 +3419,11 @@ _set(
         },
         "nl": {
             W: [
+                "op de foto",
+                "op de foto's",
+                "op de website",
+                "maar ik kreeg",
+                "maar ontving",
                 "dan op de foto",
                 "dan op de foto's",
                 "dan beschreven",
@@ -3315,6 +3450,13 @@ _set(
         },
         "pl": {
             W: [
+                "na zdjęciu",
+                "na zdjęciach",
+                "na stronie",
+                "a dostałem",
+                "a dostałam",
+                "a przyszedł",
+                "a przyszła",
                 "niż na zdjęciu",
                 "niż na zdjęciach",
                 "niż w opisie",
@@ -3359,6 +3501,11 @@ _set(
         },
         "sv": {
             W: [
+                "på bilden",
+                "på bilderna",
+                "på hemsidan",
+                "men fick",
+                "men jag fick",
                 "än på bilden",
                 "än på bilderna",
                 "än beskrivningen",
@@ -3389,6 +3536,8 @@ _set(
         },
         "ja": {
             S: [
+                "写真と",
+                "画像と",
                 "違う商品",
                 "別の商品",
                 "間違った",
@@ -3408,6 +3557,9 @@ _set(
         },
         "zh": {
             S: [
+                "图片",
+                "圖片",
+                "照片上",
                 "发错",
                 "發錯",
                 "错发",
@@ -3442,6 +3594,8 @@ _set(
         },
         "ko": {
             S: [
+                "사진이랑",
+                "사진과",
                 "잘못된 상품",
                 "잘못 배송",
                 "잘못 왔",
@@ -3459,6 +3613,7 @@ _set(
         },
         "th": {
             S: [
+                "ในรูป",
                 "ผิดสินค้า",
                 "ส่งผิด",
                 "ได้ของผิด",

@@ -83,7 +83,7 @@ TRANSIT_REASONS = ["damaged_in_transit", "lost"]
 _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("customs", "customs", [[_text("customs_words")]]),
     ("damaged in transit", "damaged_in_transit", [[_text("damaged_words")]]),
-    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE, _none_of("refund_words")]]),
+    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE, _none_of("return_words")]]),
     ("size", "size", [[_text("size_words")]]),
     ("missing part", "other", [[_text("missing_words")]]),
     ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
@@ -93,8 +93,8 @@ _REASONS: list[tuple[str, str, list[list[dict]]]] = [
         "late",
         [
             [_text("delay_words", "not_received_words"), ON_ITS_WAY],
-            # Delivered, but late: unless the wait is for a refund or a return ("still no refund").
-            [_text("delay_words"), CARRIER_DONE, _none_of("refund_words", "return_words")],
+            # Delivered, but late: unless the wait is for the refund of a return ("returned it, still no refund").
+            [_text("delay_words"), CARRIER_DONE, _none_of("return_words")],
         ],
     ),
     ("changed mind", "changed_mind", [[_text("changed_mind_words")]]),
@@ -161,9 +161,13 @@ def _type_rules() -> list[dict]:
         _rule(
             "Type: keep it with a partial refund",
             msg,
-            [_text("partial_refund_words", main=True, among=REQUESTS), *plain],
+            [
+                _text("partial_refund_words"),
+                _text("partial_refund_words", "refund_words", main=True, among=REQUESTS),
+                *plain,
+            ],
             [{"type": "set_type", "value": "partial_refund"}],
-            description="The buyer would keep the item for part of the money (the main request).",
+            description="Money is the main request, and the buyer keeps the item or asks for part of it.",
         ),
         _rule(
             "Type: exchange for another size, colour or item",
@@ -203,7 +207,7 @@ def _type_rules() -> list[dict]:
         _rule(
             "Type: refund",
             msg,
-            [_text("refund_words", main=True, among=REQUESTS), *plain],
+            [_text("refund_words", main=True, among=REQUESTS), _none_of("partial_refund_words"), *plain],
             [{"type": "set_type", "value": "refund"}],
             description="Money back, asked before anything else (the main request).",
         ),
