@@ -163,8 +163,6 @@ _set(
                 "send back",
                 "sending it back",
                 "sending them back",
-                "sent it back",
-                "sent them back",
                 "ship it back",
                 "ship them back",
                 "mail it back",
@@ -256,6 +254,62 @@ _set(
         "zh": {S: ["退货", "退貨", "退回", "寄回", "退还", "退還", "寄还", "退换", "退換"]},
         "ko": {S: ["반품", "반송", "돌려보내", "되돌려 보내"]},
         "th": {S: ["คืนสินค้า", "ส่งคืน", "ส่งกลับ", "ขอคืนของ", "การคืน"]},
+    },
+)
+
+_set(
+    "returned_words",
+    "Already sent back",
+    "The buyer has already sent the item back (the wait is for the refund, not the parcel).",
+    {
+        "en": {
+            W: [
+                "returned it",
+                "returned them",
+                "returned the",
+                "i returned",
+                "was returned",
+                "already returned",
+                "sent it back",
+                "sent them back",
+                "sent back",
+                "shipped it back",
+                "mailed it back",
+            ]
+        },
+        "de": {P: ["zurückgeschick", "zurückgesend", "zurückgegeben", "retourniert", "habe es zurück", "ging zurück"]},
+        "fr": {
+            W: [
+                "j'ai renvoyé",
+                "j'ai retourné",
+                "renvoyé",
+                "retourné",
+                "a été retourné",
+                "déjà renvoyé",
+                "déjà retourné",
+            ]
+        },
+        "es": {W: ["devolví", "he devuelto", "ya devolví", "lo devolví", "devuelto", "ya lo devolví"]},
+        "it": {W: ["ho restituito", "ho reso", "restituito", "ho rispedito", "ho rimandato", "già restituito"]},
+        "pt": {W: ["devolvi", "devolvido", "devolvida", "já devolvi", "enviei de volta"]},
+        "nl": {W: ["teruggestuurd", "teruggezonden", "geretourneerd", "teruggebracht", "al retour"]},
+        "pl": {
+            W: [
+                "odesłałem",
+                "odesłałam",
+                "zwróciłem",
+                "zwróciłam",
+                "odesłany",
+                "odesłana",
+                "został zwrócony",
+                "została zwrócona",
+            ]
+        },
+        "sv": {W: ["skickade tillbaka", "har skickat tillbaka", "returnerade", "returnerat", "lämnade tillbaka"]},
+        "ja": {S: ["返品しました", "返送しました", "返品済", "送り返しました", "返品した"]},
+        "zh": {S: ["已退货", "已經退貨", "已经退货", "退回去了", "已寄回", "寄回去了", "已经寄回"]},
+        "ko": {S: ["반품했", "반송했", "돌려보냈"]},
+        "th": {S: ["ส่งคืนไปแล้ว", "คืนสินค้าไปแล้ว", "ส่งกลับไปแล้ว"]},
     },
 )
 
@@ -2281,6 +2335,8 @@ _set(
         },
         "ja": {
             S: [
+                "ヒビ",
+                "ひび割れ",
                 "輸送中",
                 "配送中に",
                 "箱が潰れ",

@@ -83,7 +83,14 @@ TRANSIT_REASONS = ["damaged_in_transit", "lost"]
 _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("customs", "customs", [[_text("customs_words")]]),
     ("damaged in transit", "damaged_in_transit", [[_text("damaged_words")]]),
-    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE, _none_of("return_words")]]),
+    (
+        "lost",
+        "lost",
+        [
+            [_text("lost_words")],
+            [_text("not_received_words"), CARRIER_DONE, _none_of("return_words", "returned_words")],
+        ],
+    ),
     ("size", "size", [[_text("size_words")]]),
     ("missing part", "other", [[_text("missing_words")]]),
     ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
@@ -94,7 +101,7 @@ _REASONS: list[tuple[str, str, list[list[dict]]]] = [
         [
             [_text("delay_words", "not_received_words"), ON_ITS_WAY],
             # Delivered, but late: unless the wait is for the refund of a return ("returned it, still no refund").
-            [_text("delay_words"), CARRIER_DONE, _none_of("return_words")],
+            [_text("delay_words"), CARRIER_DONE, _none_of("return_words", "returned_words")],
         ],
     ),
     ("changed mind", "changed_mind", [[_text("changed_mind_words")]]),
