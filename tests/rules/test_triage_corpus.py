@@ -6,26 +6,35 @@ stay general vocabulary (tickets/rules/default_keywords.py), never a message's o
 """
 
 import pytest
+from django.apps import apps as django_apps
 
 from tickets.models import KeywordSet, Macro, Rule, TicketReason, TicketType
-from tickets.rules import cache, evaluation
+from tickets.rules import cache, defaults, evaluation
 from tickets.rules.defaults import DEFAULT_KEYWORD_SETS, DEFAULT_MACROS, DEFAULT_RULES, build_rules
 from tickets.rules.keywords import validate_keywords
 from tickets.rules.schema import validate_rule
 
 LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl", "sv", "ja", "zh", "ko", "th")
 
-pytestmark = pytest.mark.django_db
+
+_reports: dict[str, evaluation.Report] = {}
 
 
-@pytest.fixture(scope="module")
-def report(django_db_setup, django_db_blocker):
-    """The corpus through the rules as migrated (read only: the data migration's rows persist)."""
-    with django_db_blocker.unblock():
-        cache.clear_local()
+@pytest.fixture
+def installed(db):
+    """The shipped defaults installed as the data migration does (the test settings skip it there)."""
+    defaults.install(django_apps)
+    cache.clear_local()
+
+
+@pytest.fixture
+def report(installed):
+    """The corpus through the installed rules (computed once: the rules and corpus do not change)."""
+    if "db" not in _reports:
         rules = evaluation.database_rules()
-        assert rules, "the data migration installs the default rules"
-        return evaluation.evaluate_corpus(evaluation.load_corpus(), rules)
+        assert rules, "install() creates the default rules"
+        _reports["db"] = evaluation.evaluate_corpus(evaluation.load_corpus(), rules)
+    return _reports["db"]
 
 
 def _misses(report, field, language=None):
@@ -36,7 +45,7 @@ def _misses(report, field, language=None):
     ]
 
 
-def test_the_migrated_default_rules_get_type_and_reason_right_for_90_percent(report):
+def test_the_installed_default_rules_get_type_and_reason_right_for_90_percent(report):
     assert report.overall.accuracy("type") >= 0.90, _misses(report, "type")
     assert report.overall.accuracy("reason") >= 0.90, _misses(report, "reason")
 
@@ -55,13 +64,26 @@ def test_the_database_rules_classify_as_the_shipped_data_does(report):
     assert [r.got for r in offline.results] == [r.got for r in report.results]
 
 
-def test_the_migration_installs_every_default_set_macro_and_rule():
+def test_install_creates_every_default_set_macro_and_rule_and_uninstall_removes_them(installed):
     names = {s["name"] for s in DEFAULT_KEYWORD_SETS}
     assert names <= set(KeywordSet.objects.filter(store__isnull=True).values_list("name", flat=True))
     for data in DEFAULT_MACROS:
         macro = Macro.objects.get(store__isnull=True, name=data["name"])
         assert set(macro.variants.values_list("language", flat=True)) == set(LANGUAGES)
     assert Rule.objects.filter(is_default=True).count() == len(DEFAULT_RULES)
+    defaults.uninstall(django_apps)
+    assert not Rule.objects.filter(is_default=True).exists()
+    assert not KeywordSet.objects.filter(name__in=names).exists()
+    assert not Macro.objects.filter(name__in=[d["name"] for d in DEFAULT_MACROS]).exists()
+
+
+def test_install_keeps_a_set_or_macro_a_supervisor_already_made_of_that_name(db):
+    KeywordSet.objects.create(name="refund_words", keywords=[{"text": "refund", "lang": "en", "mode": "word"}])
+    own = Macro.objects.create(name=DEFAULT_MACROS[0]["name"])
+    defaults.install(django_apps)
+    assert KeywordSet.objects.get(name="refund_words").keywords == [{"text": "refund", "lang": "en", "mode": "word"}]
+    replies = [a for r in Rule.objects.filter(is_default=True) for a in r.actions if a["type"] == "auto_reply"]
+    assert own.pk in {a["macro"] for a in replies}
 
 
 def test_default_keyword_sets_serve_every_language_and_are_valid():
@@ -70,7 +92,7 @@ def test_default_keyword_sets_serve_every_language_and_are_valid():
         assert validate_keywords(data["keywords"]) == data["keywords"], data["name"]
 
 
-def test_default_rules_pass_the_editor_validation_and_cover_every_type_and_reason():
+def test_default_rules_pass_the_editor_validation_and_cover_every_type_and_reason(installed):
     types, reasons = set(), set()
     for rule in Rule.objects.filter(is_default=True):
         validate_rule(

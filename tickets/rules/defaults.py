@@ -577,6 +577,9 @@ def install(apps, schema_editor=None) -> None:
             for data in DEFAULT_RULES
         ]
     )
+    from . import cache
+
+    cache.bump()  # bulk_create sends no post_save: tell the processes' rule caches
 
 
 def uninstall(apps, schema_editor=None) -> None:
@@ -588,3 +591,6 @@ def uninstall(apps, schema_editor=None) -> None:
     Rule.objects.filter(is_default=True).delete()
     KeywordSet.objects.filter(store__isnull=True, name__in=[d["name"] for d in DEFAULT_KEYWORD_SETS]).delete()
     Macro.objects.filter(store__isnull=True, name__in=[d["name"] for d in DEFAULT_MACROS]).delete()
+    from . import cache
+
+    cache.bump()
