@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def only_this_tests_rules(db):
+    Rule.objects.all().delete()  # the shipped default rules (migration 0017) would fire as well
+
+
+@pytest.fixture(autouse=True)
 def inline(settings):
     settings.AFTERSALES_TRIAGE_INLINE = True
 
@@ -231,11 +236,11 @@ def test_the_listener_sends_the_event_to_the_task_unless_inline(settings, shopif
 
 def test_a_german_message_sets_the_language_then_matches_its_words(shopify_store, django_capture_on_commit_callbacks):
     KeywordSet.objects.create(
-        name="refund_words", keywords=[{"text": "rückerstattung", "lang": "de", "mode": "prefix"}]
+        name="my_refund_words", keywords=[{"text": "rückerstattung", "lang": "de", "mode": "prefix"}]
     )
     make_rule(
         "Refund words",
-        conditions=[{"type": "text", "sets": ["refund_words"], "match": "any", "where": "all"}],
+        conditions=[{"type": "text", "sets": ["my_refund_words"], "match": "any", "where": "all"}],
         actions=[{"type": "add_tags", "tags": ["rma-request"]}, {"type": "set_type", "value": "refund"}],
     )
     body = "<p>Guten Tag, ich bitte um die Rückerstattung meiner Bestellung, die Jacke passt leider nicht.</p>"
