@@ -250,3 +250,20 @@ def test_a_german_message_sets_the_language_then_matches_its_words(shopify_store
     assert ticket.language == "de" and Message.objects.get(ticket=ticket).original_language == "de"
     assert tags(ticket.pk) == {"rma-request"} and ticket.type == "refund"
     assert AuditEvent.objects.filter(ticket=ticket, action="ticket.type_changed", note="Rule ‹Refund words›").exists()
+
+
+def test_a_persons_status_change_and_assignment_are_updates_too(
+    shopify_store, agent, django_capture_on_commit_callbacks
+):
+    from tickets.services.tickets import assign, change_status
+
+    ticket = factories.TicketFactory(store=shopify_store)
+    rule = make_rule("Any update", event="ticket_updated")
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(ticket, "open", actor=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(ticket, agent, actor=agent)
+    assert RuleRun.objects.filter(rule=rule).count() == 2  # one per edit: each its own audit row's id
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(ticket, "waiting_customer", actor=None, actor_kind=ActorKind.SYSTEM)
+    assert RuleRun.objects.filter(rule=rule).count() == 2  # the system's move is no person's edit
