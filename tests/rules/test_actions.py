@@ -93,7 +93,7 @@ def test_assign_team_goes_round_robin_least_recently_assigned_first(shopify_stor
     gone.is_active = False
     gone.save()
     outsider = factories.user_with_role("dan", factories.AGENT, stores=[factories.StoreFactory()])
-    team = Team.objects.create(name="Returns")
+    team = Team.objects.create(name="Returns desk")
     team.members.add(first, second, gone, outsider)
     made = [factories.TicketFactory(store=shopify_store) for _ in range(3)]
     for each in made:
@@ -237,3 +237,10 @@ def test_a_person_cannot_pass_off_an_edit_as_a_rule(ticket, agent, other_agent):
         ticket_fields.add_tags(ticket, ["x"], actor=None)  # nobody, and not a rule either
     with pytest.raises((NotFound, PermissionDenied)):
         tickets.add_internal_note(ticket, "hi", actor=None, actor_kind=ActorKind.SYSTEM)
+
+
+def test_assign_team_without_an_active_member_here_sets_the_team_only(ticket, rule):
+    team = Team.objects.create(name="Night shift")
+    result = apply(ticket, {"type": "assign_team", "team": team.pk}, rule)
+    ticket.refresh_from_db()
+    assert ticket.team == team and ticket.assignee is None and "no active member" in result

@@ -265,3 +265,24 @@ def test_compiled_recompiles_after_the_set_is_saved_again():
 def test_compiled_handles_an_unsaved_set():
     row = KeywordSet(name="draft", keywords=[kw("refund")])
     assert compiled(row).find(prepare("", "refund"))[0].keyword == "refund"
+
+
+def test_a_phrase_matches_with_extra_spaces_before_its_longest_word():
+    assert found([kw("where is my order")], "hi,   where    is  my order?") == ["where is my order"]
+
+
+def test_a_phrase_does_not_match_when_a_word_differs():
+    assert found([kw("where is my order")], "where was my order") == []
+
+
+def test_a_prefix_phrase_matches_the_start_of_its_last_word():
+    assert found([kw("money back", "en", "prefix")], "money backwards") == ["money back"]
+
+
+def test_a_keyword_starting_with_a_symbol_matches():
+    assert found([kw("#rma")], "my #rma number") == ["#rma"]
+
+
+def test_hits_of_one_keyword_at_many_places_are_all_found():
+    hits = find([kw("paket ist weg", "de")], "Mein Paket ist weg. Das zweite Paket ist weg.")
+    assert [h.start for h in hits] == [5, 31]

@@ -126,6 +126,8 @@ class Facts:
         self.channel = channel
         self.now = now or timezone.now()
         self.hits: dict[str, list[Hit]] = {}  # keyword set name → its hits (searched once)
+        self.filtered: dict[tuple[str, str], Any] = {}  # (set, field) → (hits, first negated): conditions.py
+        self._sets: dict[str, Any] | None = None
         self._calendar = None
 
     def copy(self) -> Facts:
@@ -161,7 +163,9 @@ class Facts:
     def keyword_set(self, name: str) -> CompiledSet | None:
         """The compiled set of this name for the store (a store's set overrides the global one);
         None when there is none. A disabled set is there but matches nothing."""
-        return keyword_sets(self.store_id).get(name)
+        if self._sets is None:
+            self._sets = keyword_sets(self.store_id)
+        return self._sets.get(name)
 
     def hits_of(self, name: str) -> list[Hit] | None:
         """Every hit (negated ones flagged) of the named set in the text, searched once; None when

@@ -51,8 +51,20 @@ class PreparedText:
         return fold(self.norm_subject) + FIELD_SEPARATOR + fold(self.norm_body)
 
     @cached_property
+    def token_positions(self) -> dict[str, list[int]]:
+        """Each word of match_text → where it starts."""
+        positions: dict[str, list[int]] = {}
+        for m in _WORD_RUN.finditer(self.match_text):
+            positions.setdefault(m.group(), []).append(m.start())
+        return positions
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        return sorted(p for starts in self.token_positions.values() for p in starts)
+
+    @cached_property
     def match_tokens(self) -> frozenset[str]:
-        return frozenset(_WORD_RUN.findall(self.match_text))
+        return frozenset(self.token_positions)
 
     @cached_property
     def match_prefixes(self) -> frozenset[str]:
@@ -670,6 +682,11 @@ _BOUNDARY_WORDS_BY_LANG = {
     "pl": frozenset({"i", "a"}),
     "es": frozenset({"e"}),
 }
+_NEGATORS_FOR = {
+    lang: (_NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())) - _NOT_NEGATORS_BY_LANG.get(lang, frozenset())
+    for lang in LANGUAGES
+}
+_BOUNDARIES_FOR = {lang: _BOUNDARY_WORDS | _BOUNDARY_WORDS_BY_LANG.get(lang, frozenset()) for lang in LANGUAGES}
 _CLAUSE_PUNCT = re.compile(r"[.!?;,:\n\x00。！？；，、：｡､…\"«»“”()]|\s-\s")
 _NEG_TOKEN = re.compile(r"\w+(?:'\w+)*")
 _WINDOW_WORDS = 6  # a negator at most this many words before the keyword
@@ -811,10 +828,10 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
     lang = (lang or "").lower()
     before = fold(_clause_before(norm_text, start))
     tokens = _NEG_TOKEN.findall(before)
-    boundaries = _BOUNDARY_WORDS | _BOUNDARY_WORDS_BY_LANG.get(lang, frozenset())
+    boundaries = _BOUNDARIES_FOR.get(lang, _BOUNDARY_WORDS)
     cut = max((i + 1 for i, t in enumerate(tokens) if t in boundaries), default=0)
     tokens = tokens[cut:][-_WINDOW_WORDS:]
-    negators = (_NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())) - _NOT_NEGATORS_BY_LANG.get(lang, frozenset())
+    negators = _NEGATORS_FOR.get(lang, _NEGATORS)
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in negators or token.endswith("n't") or token.startswith("n'"):
