@@ -21,7 +21,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    # After 0018 too (H3's notification kinds, also on 0016), so the graph keeps a single leaf.
-    dependencies = [("tickets", "0016_triage"), ("tickets", "0018_escalation_notification")]
+    dependencies = [("tickets", "0016_triage")]
 
     operations = [migrations.RunPython(install, uninstall)]
