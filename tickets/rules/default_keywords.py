@@ -1099,6 +1099,11 @@ _set(
     {
         "en": {
             W: [
+                "when will it show up",
+                "when it will arrive",
+                "when it will show up",
+                "any idea when",
+                "when can i expect it",
                 "where is my order",
                 "where is my parcel",
                 "where is my package",
@@ -1423,6 +1428,13 @@ _set(
     {
         "en": {
             W: [
+                "in transit for",
+                "for weeks",
+                "weeks now",
+                "over a week",
+                "more than a week",
+                "two weeks",
+                "three weeks",
                 "still hasn't shipped",
                 "still not shipped",
                 "not shipped yet",
@@ -1967,6 +1979,11 @@ _set(
     {
         "en": {
             W: [
+                "never sent",
+                "never shipped",
+                "was never sent",
+                "never dispatched",
+                "still not sent",
                 "not arrived",
                 "hasn't arrived",
                 "has not arrived",
@@ -3199,6 +3216,9 @@ _set(
     {
         "en": {
             W: [
+                "instead of the one",
+                "instead of what i ordered",
+                "not the one i ordered",
                 "in the picture",
                 "in the pictures",
                 "on the picture",
@@ -3267,6 +3287,10 @@ _set(
         },
         "de": {
             W: [
+                "statt der bestellten",
+                "statt des bestellten",
+                "anstatt der bestellten",
+                "anstatt des bestellten",
                 "auf den fotos",
                 "auf dem foto",
                 "auf dem bild",
@@ -3318,6 +3342,10 @@ _set(
         },
         "fr": {
             W: [
+                "alors que j'avais commandé",
+                "au lieu de celle",
+                "au lieu de celui",
+                "que j'avais commandé",
                 "sur la photo",
                 "sur les photos",
                 "sur le site",
@@ -3354,6 +3382,10 @@ _set(
         },
         "es": {
             W: [
+                "en vez del que pedí",
+                "en lugar del que pedí",
+                "en vez de la que pedí",
+                "en lugar de la que pedí",
                 "de la foto",
                 "de las fotos",
                 "en la foto",
@@ -3401,6 +3433,9 @@ _set(
         },
         "it": {
             W: [
+                "invece di quello che ho ordinato",
+                "invece di quella che ho ordinato",
+                "al posto di quello ordinato",
                 "in foto",
                 "nella foto",
                 "nelle foto",
@@ -3439,6 +3474,9 @@ _set(
         },
         "pt": {
             W: [
+                "em vez do que encomendei",
+                "em vez da que encomendei",
+                "em vez do que pedi",
                 "na foto",
                 "nas fotos",
                 "no site",
@@ -3475,6 +3513,8 @@ _set(
         },
         "nl": {
             W: [
+                "in plaats van de bestelde",
+                "in plaats van het bestelde",
                 "op de foto",
                 "op de foto's",
                 "op de website",
@@ -3506,6 +3546,8 @@ _set(
         },
         "pl": {
             W: [
+                "zamiast zamówionego",
+                "zamiast zamówionej",
                 "na zdjęciu",
                 "na zdjęciach",
                 "na stronie",
@@ -3557,6 +3599,8 @@ _set(
         },
         "sv": {
             W: [
+                "i stället för den jag beställde",
+                "istället för den jag beställde",
                 "på bilden",
                 "på bilderna",
                 "på hemsidan",
