@@ -5517,6 +5517,116 @@ _set(
 )
 
 _set(
+    "resolved_words",
+    "Resolved or refund received",
+    "The buyer confirms the refund arrived or the matter is settled: nothing to acknowledge.",
+    {
+        "en": {
+            W: [
+                "received the refund",
+                "received my refund",
+                "got the refund",
+                "got my refund",
+                "refund arrived",
+                "refund has arrived",
+                "refund came through",
+                "refund went through",
+                "thanks for the refund",
+                "thank you for the refund",
+                "problem solved",
+                "issue resolved",
+                "all sorted",
+                "you can close",
+            ]
+        },
+        "de": {
+            W: [
+                "erstattung erhalten",
+                "rückerstattung erhalten",
+                "geld ist angekommen",
+                "geld erhalten",
+                "danke für die erstattung",
+                "danke für die rückerstattung",
+                "hat sich erledigt",
+                "problem gelöst",
+            ]
+        },
+        "fr": {
+            W: [
+                "remboursement reçu",
+                "reçu le remboursement",
+                "reçu mon remboursement",
+                "merci pour le remboursement",
+                "problème résolu",
+                "c'est réglé",
+            ]
+        },
+        "es": {
+            W: [
+                "reembolso recibido",
+                "recibido el reembolso",
+                "recibí el reembolso",
+                "he recibido el reembolso",
+                "gracias por el reembolso",
+                "ya está solucionado",
+                "problema resuelto",
+            ]
+        },
+        "it": {
+            W: [
+                "rimborso ricevuto",
+                "ricevuto il rimborso",
+                "grazie per il rimborso",
+                "problema risolto",
+                "tutto risolto",
+            ]
+        },
+        "pt": {
+            W: [
+                "reembolso recebido",
+                "recebi o reembolso",
+                "obrigado pelo reembolso",
+                "obrigada pelo reembolso",
+                "problema resolvido",
+            ]
+        },
+        "nl": {
+            W: [
+                "terugbetaling ontvangen",
+                "geld ontvangen",
+                "geld is binnen",
+                "bedankt voor de terugbetaling",
+                "probleem opgelost",
+            ]
+        },
+        "pl": {
+            W: [
+                "otrzymałem zwrot pieniędzy",
+                "otrzymałam zwrot pieniędzy",
+                "zwrot pieniędzy dotarł",
+                "pieniądze dotarły",
+                "dziękuję za zwrot",
+                "sprawa załatwiona",
+                "problem rozwiązany",
+            ]
+        },
+        "sv": {
+            W: [
+                "fått återbetalningen",
+                "fick återbetalningen",
+                "pengarna har kommit",
+                "tack för återbetalningen",
+                "problemet är löst",
+            ]
+        },
+        "ja": {S: ["返金を確認しました", "返金されました", "返金ありがとうございました", "解決しました"]},
+        "zh": {S: ["已收到退款", "收到退款了", "退款已到账", "退款已到帳", "问题解决了", "問題解決了"]},
+        "ko": {S: ["환불 받았", "환불 확인했", "환불 잘 받았", "해결되었"]},
+        "th": {S: ["ได้รับเงินคืนแล้ว", "ได้เงินคืนแล้ว", "เรียบร้อยแล้วค่ะ", "เรียบร้อยแล้วครับ"]},
+    },
+)
+
+_set(
     "withdrawal_words",
     "Statutory withdrawal",
     "The buyer withdraws from the contract (EU right of withdrawal); also recognised as a form by the text step.",

@@ -160,8 +160,8 @@ def _type_rules() -> list[dict]:
             description="The buyer uses the words of the right of withdrawal without the model form.",
         ),
     ]
-    # Not a dispute, not a withdrawal, and not only a question ("if I return it, how long …?").
-    plain = [_none_of("dispute_words", "withdrawal_words", "question_words"), NOT_WITHDRAWAL]
+    # Not a dispute, not a withdrawal, not only a question ("if I return it, how long …?"), not "refund received".
+    plain = [_none_of("dispute_words", "withdrawal_words", "question_words", "resolved_words"), NOT_WITHDRAWAL]
     reason_is_item = {"type": "ticket_reason", "values": ITEM_REASONS}
     reason_is_transit = {"type": "ticket_reason", "values": TRANSIT_REASONS}
     rules += [
@@ -341,7 +341,7 @@ def _tag_rules() -> list[dict]:
         _rule(
             "Return, refund or exchange requested: rma-request and acknowledgement",
             msg,
-            [_text(*RMA_WORDS), _none_of("question_words")],
+            [_text(*RMA_WORDS), _none_of("question_words", "resolved_words")],
             [
                 {"type": "add_tags", "tags": ["rma-request"]},
                 {"type": "auto_reply", "macro": ACKNOWLEDGEMENT, "status": ""},
