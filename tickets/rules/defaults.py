@@ -10,22 +10,32 @@ corpus bench builds unsaved rules the same way (``build_rules``).
 
 How the message rules classify (event ``message_received``, in ``position`` order):
 
-* **Type**: a dispute (chargeback, PayPal/A-to-z claim, bank) decides first; then a statutory
-  withdrawal (a return); then the buyer's main request among keep-with-a-discount, exchange,
-  reship, return and refund (``"main": true``: the request stated first, subject before body,
-  decides when a message asks for several things); a complaint only when nothing is requested;
-  an inquiry ("where is my order", late, customs) otherwise. Each type rule excludes the ones
-  before it (``"not": true``), so exactly one sets the type and the timeline shows one change.
-* **Reason**: customs, damaged in transit, lost, not as described, size, quality defect, late,
-  changed mind, in that order (the most specific evidence first); each excludes the sets before
-  it. A dispute or complaint with none of these gets "other".
-* **Tags and routing** after the classification: rma-request with the acknowledgement,
-  refund-eligible with the Returns team, needs-review with an escalation, damaged with the
-  replacement offer, the Amazon return macro for FBA orders.
+* **Reason** first, from the most specific evidence to the least: customs, damaged in transit,
+  lost (lost words, or "not received" once the carrier is done), size, a missing part ("other"),
+  not as described, quality defect (defect or small-flaw words), late (delay words while on the
+  way, or after delivery unless the wait is for a return's refund), changed mind. Each rule
+  excludes the sets of the ones before it (``"not": true``), so one reason is set.
+* **Type**, knowing the reason: a dispute (chargeback, PayPal/A-to-z claim, bank) decides first;
+  then a statutory withdrawal (a return); then the buyer's main request among keep-with-a-discount,
+  exchange, reship, return and refund (``"main": true``: stated first, subject before body, when
+  a message asks for several things). A replacement for a faulty, wrong or ill-fitting item is an
+  exchange; an "exchange" of a parcel lost or damaged on the way is a reship. A missing part with
+  nothing else asked is sent (reship); unhappy words or a reported problem with nothing asked are a
+  complaint; "where is my order", delay and customs questions are an inquiry. A message that only
+  asks a question ("if I return it, how long …") or says the matter is settled requests nothing.
+  The type rules exclude each other by their conditions, so the timeline shows one change.
+* **After the type**: a withdrawal with no stated reason is a change of mind; a dispute or
+  complaint with no reason gets "other".
+* **Tags and routing**: rma-request with the acknowledgement, refund-eligible with the Returns
+  team, needs-review with an escalation, damaged with the replacement offer, the Amazon return
+  macro for FBA orders.
 
 Rules on ``ticket_created`` look at the buyer (VIP, return risk); the time-based ones follow up.
 No rule stops the others (``stop_after_match``): the classification rules exclude each other by
 their conditions, so the tag rules after them still run.
+
+Tests skip the data migration (``settings.AFTERSALES_TRIAGE_DEFAULTS`` off, tests/conftest.py) so
+each test starts with no rules; tests/rules/test_triage_corpus.py installs the defaults itself.
 """
 
 from __future__ import annotations
