@@ -24,7 +24,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from ..models import Direction, Macro, Message, Rule, Ticket
+from ..models import Direction, Macro, Message, Rule, Store, Ticket
 from . import cache
 from .conditions import CONDITIONS, TEXT_CONDITIONS, Why, closed_why, text_condition
 from .facts import Facts, _lines_of, _message_text, _tags_of, return_dates_of
@@ -491,34 +491,45 @@ def simulate(rule: Rule, *, user, days: int = 30, limit: int = 10_000, now: date
     rows = Ticket.objects.visible_to(user).filter(created_at__gte=now - timedelta(days=days))
     if rule.store_id is not None:
         rows = rows.filter(store_id=rule.store_id)
-    tickets = list(rows.select_related("store", "customer", "order").order_by("-created_at", "-id")[: max(0, limit)])
+    rows = rows.order_by("-created_at", "-id").values(*Facts.VALUE_FIELDS)
+    found = list(rows[: max(0, limit)])
+    stores = Store.objects.in_bulk({row["store_id"] for row in found})
     kinds = {c.get("type") for c in (rule.conditions or []) if isinstance(c, dict)}
     needs_text = bool(kinds & TEXT_CONDITIONS)
     needs_returns = "return_count" in kinds
-    matches: list[tuple[Ticket, RuleResult]] = []
-    for start in range(0, len(tickets), CHUNK):
-        chunk = tickets[start : start + CHUNK]
-        ids = [t.pk for t in chunk]
-        lines = _lines_of([t.order_id for t in chunk if t.order_id is not None])
+    needs_lines = bool(kinds & LINE_CONDITIONS)
+    matched: list[tuple[int, RuleResult]] = []
+    for start in range(0, len(found), CHUNK):
+        chunk = found[start : start + CHUNK]
+        ids = [row["pk"] for row in chunk]
+        lines = _lines_of([row["order_id"] for row in chunk if row["order_id"] is not None]) if needs_lines else {}
         tags = _tags_of(ids)
         bodies = _first_inbound_bodies(ids) if needs_text else {}
-        returns = (
-            return_dates_of(list({t.customer_id for t in chunk if t.customer_id is not None})) if needs_returns else {}
-        )
-        for ticket in chunk:
-            facts = Facts.from_rows(
-                ticket,
-                order=ticket.order,
-                lines=lines.get(ticket.order_id, []),
-                tags=tags[ticket.pk],
-                body=_message_text(bodies.get(ticket.pk, "")) if needs_text else "",
-                return_dates=returns.get(ticket.customer_id, []) if needs_returns else None,
+        customers = list({row["customer_id"] for row in chunk if row["customer_id"] is not None})
+        returns = return_dates_of(customers) if needs_returns else {}
+        for row in chunk:
+            facts = Facts.from_values(
+                row,
+                store=stores.get(row["store_id"]),
+                lines=lines.get(row["order_id"], []),
+                tags=tags[row["pk"]],
+                body=_message_text(bodies.get(row["pk"], "")) if needs_text else "",
+                return_dates=returns.get(row["customer_id"], []) if needs_returns else None,
                 now=now,
             )
             result = evaluate_rule(facts, rule)
             if result.matched:
-                matches.append((ticket, result))
-    return Simulation(scanned=len(tickets), matches=matches, seconds=time.perf_counter() - started)
+                matched.append((row["pk"], result))
+    tickets: dict[int, Ticket] = {}
+    matched_ids = [pk for pk, _result in matched]
+    for start in range(0, len(matched_ids), CHUNK):
+        tickets.update(Ticket.objects.select_related("store").in_bulk(matched_ids[start : start + CHUNK]))
+    matches = [(tickets[pk], result) for pk, result in matched if pk in tickets]
+    return Simulation(scanned=len(found), matches=matches, seconds=time.perf_counter() - started)
+
+
+# Conditions that read the order's lines (simulate loads lines only for them).
+LINE_CONDITIONS = frozenset({"line_price", "category", "sku"})
 
 
 def _first_inbound_bodies(ticket_ids: list[int]) -> dict[int, str]:
