@@ -1428,6 +1428,9 @@ _set(
     {
         "en": {
             W: [
+                "i waited",
+                "waited",
+                "had to wait",
                 "in transit for",
                 "for weeks",
                 "weeks now",
@@ -1485,6 +1488,8 @@ _set(
         },
         "de": {
             W: [
+                "gewartet",
+                "warten musste",
                 "zu spät",
                 "zu spaet",
                 "nichts neues",
@@ -1527,6 +1532,8 @@ _set(
         },
         "fr": {
             W: [
+                "j'ai attendu",
+                "attendu",
                 "trop tard",
                 "toujours pas reçu",
                 "toujours pas recu",
@@ -1550,6 +1557,8 @@ _set(
         },
         "es": {
             W: [
+                "esperé",
+                "he esperado",
                 "demasiado tarde",
                 "no se actualiza",
                 "sin actualizar",
@@ -1574,6 +1583,8 @@ _set(
         },
         "it": {
             W: [
+                "ho aspettato",
+                "aspettato",
                 "troppo tardi",
                 "ancora non",
                 "non ancora",
@@ -1594,6 +1605,7 @@ _set(
         },
         "pt": {
             W: [
+                "esperei",
                 "tarde demais",
                 "ainda não",
                 "ainda nao",
@@ -1612,6 +1624,7 @@ _set(
         },
         "nl": {
             W: [
+                "gewacht",
                 "te laat",
                 "nog steeds niet",
                 "nog altijd niet",
@@ -1630,6 +1643,9 @@ _set(
         },
         "pl": {
             W: [
+                "czekałem",
+                "czekałam",
+                "czekaliśmy",
                 "za późno",
                 "nie zmienia się",
                 "bez zmian",
@@ -1637,12 +1653,10 @@ _set(
                 "nadal nie",
                 "wciąż nie",
                 "wciaz nie",
-                "jeszcze nie",
                 "czekam od",
                 "czekam już",
                 "czekam juz",
                 "od tygodni",
-                "od tygodnia",
                 "tak długo",
                 "tak dlugo",
                 "za długo",
@@ -1654,6 +1668,8 @@ _set(
         },
         "sv": {
             W: [
+                "väntade",
+                "har väntat",
                 "för sent",
                 "fortfarande inte",
                 "ännu inte",
@@ -3928,8 +3944,6 @@ _set(
                 "tamanhos",
                 "numeração",
                 "numeracao",
-                "número",
-                "numero",
             ],
         },
         "nl": {
@@ -5161,7 +5175,6 @@ _set(
                 "vergonha",
                 "reclamação",
                 "reclamacao",
-                "reclamar",
                 "queixa",
                 "péssimo",
                 "pessimo",
