@@ -619,3 +619,35 @@ def test_swedish_ni_meaning_you_does_not_negate():
 
 def test_dutch_pas_meaning_only_does_not_negate():
     assert not negated("Ik heb het pas gisteren ontvangen en wil een terugbetaling", "terugbetaling", "nl")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "keyword"),
+    [
+        ("ja", "返金ではなく、もう一度送ってください", "返金"),
+        ("ja", "交換じゃなくて返金がいいです", "交換"),
+        ("zh", "不是退款，是换货", "退款"),
+        ("ko", "환불 말고 교환해 주세요", "환불"),
+        ("ko", "환불이 아니라 교환을 원해요", "환불"),
+    ],
+)
+def test_not_x_but_y_negates_x(lang, text, keyword):
+    assert negated(text, keyword, lang)
+
+
+def test_not_x_but_y_leaves_y():
+    assert not negated("返金ではなく、交換をお願いします", "交換", "ja")
+
+
+def test_a_ruled_line_over_a_short_block_at_the_end_is_a_signature():
+    p = prepare(
+        "",
+        "ノートパソコンが起動しません。返金を希望します。\n\n――――――――――\n佐藤 健一\n株式会社サトウ商事 営業部\n〒100-0001",
+    )
+    assert p.body == "ノートパソコンが起動しません。返金を希望します。"
+    assert removed_kinds(p) == ["signature"]
+
+
+def test_a_ruled_line_over_order_details_is_kept():
+    p = prepare("", "Please exchange my order.\n-----\nItem: Shoes\nSize: 42\nReason: too small")
+    assert "Reason: too small" in p.body

@@ -411,6 +411,7 @@ _THANKS = re.compile(
     + _NAME_AFTER,
     re.IGNORECASE | re.VERBOSE,
 )
+_RULE_LINE = re.compile(r"^\s*[-_=*~―—–─━＝＿・]{3,}\s*$")
 _TAIL_LINES = 6  # a closing is a signature when at most this many short lines follow it
 _SHORT_LINE = 60
 
@@ -552,6 +553,18 @@ class _Cleaner:
             if stripped in ("--", "—", "__") or (_MOBILE_SIGNATURE.match(line) and len(stripped) < 80):
                 self.cut("signature", i, len(lines))
                 break
+            if _RULE_LINE.match(line):
+                # a ruled line over a short block at the end: "――――――\n佐藤 健一\n株式会社…"
+                rest = [x.strip() for x in lines[i + 1 :] if x.strip()]
+                if (
+                    rest
+                    and len(rest) <= 8
+                    and all(len(x) <= _SHORT_LINE for x in rest)
+                    and _looks_like_name(rest[0])
+                    and not any(c.isdigit() or c in ":：" for c in rest[0])
+                ):
+                    self.cut("signature", i, len(lines))
+                    break
         # A closing ("Mit freundlichen Grüßen", "Best regards" …) followed by a name, an address: the tail.
         for i, line in enumerate(lines):
             strong = _CLOSING.match(line)
@@ -857,13 +870,14 @@ _WANT_WORDS = frozenset(
 )
 # CJK and Thai: negation before the keyword (zh, th) or after it (ja, ko), within the clause.
 _ZH_BEFORE = re.compile(
-    r"(?:不要|不想|不用|不需要|不必|没有|沒有|无需|無需|无须|無須|毋须|别|別|不願意|不愿意|不打算|不会|不會)$|不$"
+    r"(?:不要|不想|不用|不需要|不必|没有|沒有|无需|無需|无须|無須|毋须|别|別|不願意|不愿意|不打算|不会|不會|不是)$|不$"
 )
 _TH_BEFORE = re.compile(r"ไม่")
 _JA_AFTER = re.compile(
-    r"^.{0,6}?(?:ない|不要|いらない|要らない|結構です|しません|致しません|いたしません|なし|無し|やめ|必要ありません)"
+    r"^.{0,6}?(?:ない|不要|いらない|要らない|結構です|しません|致しません|いたしません|なし|無し|やめ|必要ありません"
+    r"|ではなく|じゃなく|でなく)"  # "返金ではなく、交換を": not a refund but an exchange
 )
-_KO_AFTER = re.compile(r"^.{0,6}?(?:(?:^|\s)안(?:\s|[해하돼되받])|않|필요\s*없|원하지|싫)")
+_KO_AFTER = re.compile(r"^.{0,6}?(?:(?:^|\s)안(?:\s|[해하돼되받])|않|필요\s*없|원하지|싫|말고|아니라|아니고)")
 _CJK_CLAUSE = re.compile(r"[。！？；，、：!?;,.\n\x00]|但是|但|可是|不过|けど|が、|しかし|하지만|그런데|แต่")
 _CJK = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u0e00-\u0e7f]"
