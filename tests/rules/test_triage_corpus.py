@@ -50,20 +50,7 @@ def test_the_installed_default_rules_get_type_and_reason_right_for_90_percent(re
     assert report.overall.accuracy("reason") >= 0.90, _misses(report, "reason")
 
 
-# Japanese "返金ではなく、交換を…" ("not a refund but an exchange"): tickets/rules/text.py does not read
-# "ではなく" as a negation yet, so the refused request counts as the main one (3 of the 4 misses).
-NEGATION_GAPS = {"ja": 'text.is_negated misses "ではなく" (not X but Y)'}
-
-
-@pytest.mark.parametrize(
-    "language",
-    [
-        pytest.param(lang, marks=pytest.mark.xfail(reason=NEGATION_GAPS[lang], strict=False))
-        if lang in NEGATION_GAPS
-        else lang
-        for lang in LANGUAGES
-    ],
-)
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_every_language_gets_type_and_reason_right_for_85_percent(report, language):
     scores = report.by_language[language]
     assert scores.accuracy("type") >= 0.85, _misses(report, "type", language)
