@@ -15,6 +15,9 @@ from tests import factories
 pytest_plugins = ["tests.refund_setup"]
 
 IS_POSTGRES = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+# Each test starts with no triage rules: the shipped defaults (data migration 0017) are installed by
+# the tests that measure them (tests/rules/test_triage_corpus.py), not in the test database.
+settings.AFTERSALES_TRIAGE_DEFAULTS = False
 HAS_REDIS = bool(os.environ.get("REDIS_URL"))
 CHROMIUM = "/usr/bin/chromium"
 
@@ -74,3 +77,15 @@ def counts_counted_each_time(settings):
 def fast_password_hashing(settings):
     # Tests create many users with passwords; PBKDF2 would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def triage_caches_cleared():
+    # Rules and keyword sets are cached per process; a test's rows are rolled back without a save
+    # signal, so each test starts from what it makes.
+    from tickets.rules import cache, facts
+
+    cache.clear_local()
+    facts.clear_rates()
+    yield
+    cache.clear_local()
