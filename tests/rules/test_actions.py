@@ -140,8 +140,17 @@ def test_auto_reply_answers_in_the_buyers_language_through_the_outbox(ticket, ru
     replied = rule_events(ticket, "ticket.replied").get()
     assert replied.note == rule_note(rule)
     ticket.refresh_from_db()
-    assert ticket.status == TicketStatus.WAITING_CUSTOMER and ticket.first_response_at is not None
+    assert ticket.status == TicketStatus.WAITING_CUSTOMER
     assert rule_events(ticket, "ticket.status_changed").exists()
+
+
+def test_an_automatic_reply_is_no_first_response_and_leaves_a_new_ticket_new(ticket, rule, macro):
+    ticket.status = TicketStatus.NEW
+    ticket.save(update_fields=["status"])
+    apply(ticket, {"type": "auto_reply", "macro": macro.pk}, rule)
+    ticket.refresh_from_db()
+    assert ticket.status == TicketStatus.NEW
+    assert ticket.first_response_at is None and ticket.first_response_due_at is not None
 
 
 def test_auto_reply_never_answers_an_automated_message(ticket, rule, macro):

@@ -57,7 +57,8 @@ def send_reply(
     ``then_status``: the ticket's status after the reply (e.g. waiting for the customer, resolved);
     empty keeps it, except that a new ticket becomes open once an agent has answered it.
     A triage rule's automatic reply: actor=None, actor_kind=RULE, ``sent_by_rule`` the rule and
-    ``note`` "Rule ‹name›"; it is signed with the store's sender name."""
+    ``note`` "Rule ‹name›"; it is signed with the store's sender name, and it neither opens a new
+    ticket nor counts as a response for the SLA clocks."""
     ensure_allowed(actor, ticket.store_id, CHANGE, actor_kind=actor_kind)
     text = (text or "").strip()
     if not text:
@@ -100,7 +101,10 @@ def send_reply(
             "last_activity_at": now,
             "last_message_preview": truncate(plain_text(html), 200),
         }
-        if locked.first_response_at is None:
+        # An automatic reply answers nobody's question: the first-response clock keeps running for a
+        # person, as Zendesk's first reply time counts only agents' replies.
+        automatic = sent_by_rule is not None
+        if locked.first_response_at is None and not automatic:
             changes["first_response_at"] = now
         Ticket.objects.filter(pk=locked.pk).update(**changes)
         for name, value in changes.items():
@@ -121,7 +125,7 @@ def send_reply(
                 idempotency_key=reply_action_key(message),
             )
         search_index.refresh_on_commit([locked.pk])
-        target = then_status or (TicketStatus.OPEN if locked.status == TicketStatus.NEW else "")
+        target = then_status or (TicketStatus.OPEN if locked.status == TicketStatus.NEW and not automatic else "")
         if target and target != locked.status:
             change_status(locked, target, actor=actor, actor_kind=actor_kind, note=note)
         else:

@@ -185,6 +185,7 @@ def _last_times(ticket_ids: Iterable[int]) -> dict[int, tuple[datetime | None, d
     rows = (
         Message.objects.filter(ticket_id__in=list(ticket_ids), automated=False)
         .exclude(direction=Direction.NOTE)
+        .exclude(sent_by_rule__isnull=False)  # a rule's automatic reply is no response
         .values("ticket_id", "direction")
         .annotate(last=Max("created_at"))
     )
