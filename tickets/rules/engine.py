@@ -522,7 +522,8 @@ def simulate(rule: Rule, *, user, days: int = 30, limit: int = 10_000, now: date
                 store=stores.get(row["store_id"]),
                 lines=lines.get(row["order_id"], []),
                 tags=tags[row["pk"]],
-                body=_message_text(bodies.get(row["pk"], "")) if needs_text else "",
+                body=None if needs_text else "",
+                body_loader=_text_of(bodies.get(row["pk"], "")) if needs_text else None,
                 return_dates=returns.get(row["customer_id"], []) if needs_returns else None,
                 now=now,
             )
@@ -535,6 +536,11 @@ def simulate(rule: Rule, *, user, days: int = 30, limit: int = 10_000, now: date
         tickets.update(Ticket.objects.select_related("store").in_bulk(matched_ids[start : start + CHUNK]))
     matches = [(tickets[pk], result) for pk, result in matched if pk in tickets]
     return Simulation(scanned=len(found), matches=matches, seconds=time.perf_counter() - started)
+
+
+def _text_of(html: str):
+    """The message's text, converted only if a condition reads it."""
+    return lambda: _message_text(html)
 
 
 # Conditions that read the order's lines (simulate loads lines only for them).
