@@ -69,11 +69,21 @@ def test_a_supervisor_cannot_create_a_rule_for_another_store(supervisor_a, ebay_
     assert not Rule.objects.exists()
 
 
-def test_only_a_superuser_makes_a_rule_for_every_store(supervisor_a, admin_user):
+def test_a_supervisor_of_one_store_cannot_make_a_rule_for_every_store(supervisor_a, admin_user, ebay_store):
     with pytest.raises(PermissionDenied):
         make(supervisor_a, None)
     rule = make(admin_user, None)
     assert rule.store is None
+
+
+def test_a_supervisor_of_every_store_changes_the_rules_for_every_store(supervisor_a, shopify_store, ebay_store):
+    every = factories.user_with_role("sup_all", factories.SUPERVISOR, stores=[shopify_store, ebay_store])
+    rule = make(every, None)
+    rule_services.set_rule_enabled(actor=every, rule=rule, enabled=False)
+    rule.refresh_from_db()
+    assert rule.store is None and not rule.enabled
+    with pytest.raises(PermissionDenied):
+        rule_services.set_rule_enabled(actor=supervisor_a, rule=rule, enabled=True)
 
 
 def test_a_supervisor_of_store_a_cannot_edit_store_bs_rule(supervisor_a, supervisor, ebay_store):
@@ -166,7 +176,7 @@ def test_move_up_down_and_to_a_place_among_the_global_rules(supervisor_a, admin_
     assert AuditEvent.objects.filter(action="rule.moved", object_id=a1.pk).count() == 3
 
 
-def test_a_supervisor_cannot_move_a_rule_for_every_store(supervisor_a, admin_user):
+def test_a_supervisor_of_one_store_cannot_move_a_rule_for_every_store(supervisor_a, admin_user, ebay_store):
     rule = make(admin_user, None)
     with pytest.raises(PermissionDenied):
         rule_services.move_rule(actor=supervisor_a, rule=rule, direction="down")

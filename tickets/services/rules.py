@@ -1,8 +1,8 @@
 """The writers of triage rules and keyword sets: create, change, enable, reorder, delete.
 
 Each checks who may (supervisors and admins own rules: ``tickets.add_rule`` and friends; a rule
-of one store needs membership of that store, a rule for every store a superuser, as the admin
-decides), validates (``schema.validate_rule``, ``keywords.validate_keywords``) so bad input saves
+of one store needs membership of that store, a rule for every store a superuser or a member of
+every store), validates (``schema.validate_rule``, ``keywords.validate_keywords``) so bad input saves
 nothing and says why per field, writes an audit event, and invalidates the rule caches of every
 process (``rules.cache.bump``).
 
@@ -37,13 +37,26 @@ class KeywordSetInvalid(RuleInvalid):
     code = "keyword_set_invalid"
 
 
+def supervises_every_store(actor) -> bool:
+    """A member of every store: what applies to every store is theirs to change too."""
+    stores = set(Store.objects.values_list("pk", flat=True))
+    return bool(stores) and stores <= set(actor.store_memberships.values_list("store_id", flat=True))
+
+
+def may_change_global(actor) -> bool:
+    return actor.is_superuser or supervises_every_store(actor)
+
+
 def _may_own(actor, store: Store | None, perm: str) -> None:
     """Supervisors and admins own rules; one store's rules need its membership, every store's
-    a superuser (as ``admin.StoreOrGlobalAdmin`` decides)."""
+    (the shipped defaults among them) a superuser or someone who is a member of every store: a
+    supervisor of one store must not change what the others run."""
     require(actor, perm)
     if store is None:
-        if not actor.is_superuser:
-            raise PermissionDenied(_("Only an administrator changes what applies to every store."))
+        if not may_change_global(actor):
+            raise PermissionDenied(
+                _("Only an administrator or a member of every store changes what applies to every store.")
+            )
         return
     ensure_member(actor, store.pk)
 
