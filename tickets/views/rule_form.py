@@ -263,9 +263,9 @@ def field_errors(errors: Mapping[str, list[str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, messages in errors.items():
         head, _dot, rest = key.partition(".")
-        if head in SECTIONS and rest:
+        if head in (*SECTIONS, "keywords") and rest:
             continue
-        out.setdefault(head or "__all__", []).extend(messages)
+        out.setdefault(head or "all", []).extend(messages)
     return out
 
 
@@ -277,3 +277,60 @@ def next_key(section: str, keys: Sequence[str]) -> str:
     while number in used:
         number += 1
     return f"{prefix}{number}"
+
+
+# --- keyword sets: one row per keyword ------------------------------------------------------------
+
+_KW_KEY = re.compile(r"^k[0-9]{1,6}$")
+
+
+def parse_keywords(data: Mapping) -> tuple[list[dict], list[str]]:
+    """The keywords of the keyword set form in order, and their row keys; rows left blank are dropped."""
+    getlist = getattr(data, "getlist", None)
+    keys = [k for k in (getlist("keywords") if getlist else data.get("keywords", [])) if _KW_KEY.match(k)]
+    keywords, kept = [], []
+    for key in dict.fromkeys(keys):
+        text = data.get(f"{key}-text", "").strip()
+        if not text:
+            continue
+        keywords.append({"text": text, "lang": data.get(f"{key}-lang", "").strip(), "mode": data.get(f"{key}-mode", "")})
+        kept.append(key)
+    return keywords, kept
+
+
+@dataclass
+class KeywordRow:
+    key: str
+    text: str
+    lang: str
+    mode: str
+    errors: dict[str, list[str]]
+
+    @property
+    def all_errors(self) -> list[str]:
+        return [m for messages in self.errors.values() for m in messages]
+
+
+def keyword_rows(keywords: Sequence[dict], errors: Mapping[str, list[str]] | None = None, keys=None) -> list[KeywordRow]:
+    errors = errors or {}
+    rows = []
+    for index, kw in enumerate(keywords):
+        key = keys[index] if keys and index < len(keys) else f"k{index}"
+        rows.append(
+            KeywordRow(
+                key,
+                str(kw.get("text", "")),
+                str(kw.get("lang", "")),
+                str(kw.get("mode", "")),
+                row_errors(errors, "keywords", index),
+            )
+        )
+    return rows
+
+
+def next_key_kw(keys: Sequence[str]) -> str:
+    used = {int(k[1:]) for k in keys if _KW_KEY.match(k)}
+    number = 0
+    while number in used:
+        number += 1
+    return f"k{number}"

@@ -52,7 +52,7 @@ def errors_of(exc: Exception) -> dict[str, list[str]]:
     errors = getattr(exc, "errors", None)
     if isinstance(errors, dict) and errors:
         return {key: [str(m) for m in (value if isinstance(value, list | tuple) else [value])] for key, value in errors.items()}
-    return {"__all__": [str(getattr(exc, "message", exc))]}
+    return {"all": [str(getattr(exc, "message", exc))]}
 
 
 def toast(response: HttpResponse, text: str) -> HttpResponse:
@@ -82,6 +82,7 @@ def _list(request, *, status: int = 200, error: str = ""):
         "stores": read.stores(request.user),
         "error": error,
         "days": read.RUNS_DAYS,
+        "rules_tab": "rules",
     }
     template = "rules/_list.html" if htmx(request) else "rules/list.html"
     return render(request, template, context, status=status)
@@ -116,11 +117,14 @@ def toggle(request, pk: int):
         return _refused(request, exc)
     rule = _rule_or_404(request, pk)
     rule.runs_recent = read.runs_by_rule(request.user, [rule.pk]).get(rule.pk, 0)
+    siblings = [r.pk for group in read.rules(request.user, event=rule.event) for r in group.rules]
+    at = siblings.index(rule.pk) if rule.pk in siblings else 0
+    place = {"position": at + 1, "first": at == 0, "last": at == len(siblings) - 1}
     text = _("“%(name)s” enabled.") if rule.enabled else _("“%(name)s” disabled.")
     if not htmx(request):
         messages.success(request, text % {"name": rule.name})
         return redirect("rules")
-    return toast(render(request, "rules/_row.html", {"rule": rule}), text % {"name": rule.name})
+    return toast(render(request, "rules/_row.html", {"rule": rule, **place}), text % {"name": rule.name})
 
 
 @login_required
