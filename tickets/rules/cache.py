@@ -9,6 +9,7 @@ within a second without a cache round trip per message.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from typing import Any, TypeVar
 from django.core.cache import cache as shared_cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+
+logger = logging.getLogger(__name__)
 
 KEY = "triage:rules:version"
 CHECK_EVERY = 1.0  # seconds between two looks at the shared version
@@ -77,7 +80,7 @@ def _bump_shared() -> None:
             shared_cache.add(KEY, 1, timeout=None)
             shared_cache.incr(KEY)
     except Exception:  # the cache is down: other processes catch up when it is back
-        pass
+        logger.warning("could not bump the triage rules version", exc_info=True)
 
 
 def bump() -> None:
