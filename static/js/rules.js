@@ -93,7 +93,7 @@
     const table = row.closest("table.rules");
     const ids = Array.from(table.querySelectorAll("tr.rule-row")).map(function (r) { return r.dataset.rule; });
     const filters = document.getElementById("rule-filters");
-    const values = { rule: ids };
+    const values = { rule: ids, moved: dragged.dataset.rule };
     if (filters) { values.event = filters.elements.event.value; values.store = filters.elements.store.value; }
     if (window.htmx) htmx.ajax("POST", table.dataset.reorder, { source: table, target: "#rules-list", swap: "innerHTML", values: values });
   });

@@ -41,6 +41,7 @@ def rules(user, *, event: str = "", store: str = "") -> list[EventGroup]:
     groups: dict[str, list[Rule]] = {}
     for rule in found:
         rule.runs_recent = runs.get(rule.pk, 0)
+        rule.can_change = rule.store_id is not None or user.is_superuser  # every store's: an admin's
         groups.setdefault(rule.event, []).append(rule)
     labels = dict(RuleEvent.choices)
     return [EventGroup(value, str(labels[value]), groups[value]) for value in RuleEvent.values if value in groups]

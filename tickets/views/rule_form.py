@@ -17,6 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from ..models.rules import TIME_EVENTS
+
 RULE_FIELDS = ("name", "description", "store", "event", "threshold", "stop_after_match", "enabled")
 LIST_KINDS = frozenset({"keyword_sets", "choices", "stores"})  # checkboxes: several values
 COMMA_KINDS = frozenset({"tags", "strings"})  # typed as a comma-separated list
@@ -48,6 +50,8 @@ def parse(data: Mapping, conditions: Mapping, actions: Mapping) -> Draft:
         "stop_after_match": _checked(data, "stop_after_match"),
         "enabled": _checked(data, "enabled"),
     }
+    if fields["event"] not in TIME_EVENTS:
+        fields["threshold"] = None  # the field is hidden, not emptied, when the event changes
     keys = {section: _keys(data, section) for section in SECTIONS}
     return Draft(
         fields=fields,
@@ -293,7 +297,9 @@ def parse_keywords(data: Mapping) -> tuple[list[dict], list[str]]:
         text = data.get(f"{key}-text", "").strip()
         if not text:
             continue
-        keywords.append({"text": text, "lang": data.get(f"{key}-lang", "").strip(), "mode": data.get(f"{key}-mode", "")})
+        keywords.append(
+            {"text": text, "lang": data.get(f"{key}-lang", "").strip(), "mode": data.get(f"{key}-mode", "")}
+        )
         kept.append(key)
     return keywords, kept
 
@@ -311,7 +317,9 @@ class KeywordRow:
         return [m for messages in self.errors.values() for m in messages]
 
 
-def keyword_rows(keywords: Sequence[dict], errors: Mapping[str, list[str]] | None = None, keys=None) -> list[KeywordRow]:
+def keyword_rows(
+    keywords: Sequence[dict], errors: Mapping[str, list[str]] | None = None, keys=None
+) -> list[KeywordRow]:
     errors = errors or {}
     rows = []
     for index, kw in enumerate(keywords):

@@ -87,12 +87,14 @@ def keyword_edit(request, pk: int | None = None):
         store = Store.objects.visible_to(request.user).filter(pk=fields["store"]).first()
         if store is None:
             errors = {"store": [_("Choose one of your stores.")]}
-            return render(request, "rules/keyword_set.html", _context(request, ks, fields, keywords, keys, errors), status=400)
+            return render(
+                request, "rules/keyword_set.html", _context(request, ks, fields, keywords, keys, errors), status=400
+            )
     from ..services import rules as service
 
     try:
         saved = service.save_keyword_set(
-            ks,
+            keyword_set=ks,
             actor=request.user,
             name=fields["name"],
             label=fields["label"],
@@ -110,5 +112,3 @@ def keyword_edit(request, pk: int | None = None):
         return render(request, "rules/keyword_set.html", context, status=400)
     messages.success(request, _("Keyword set “%(name)s” saved.") % {"name": saved.label or saved.name})
     return redirect("rule-keyword-edit", pk=saved.pk)
-
-

@@ -40,9 +40,25 @@ def draft_rule(request) -> Rule:
     store = Store.objects.visible_to(request.user).filter(pk=store_id).first() if store_id else None
     if store_id and store is None:
         raise TryRefused(_("Choose one of your stores."))
-    fields["name"] = fields["name"] or _("This draft")
-    schema.validate_rule(store=store, conditions=draft.conditions, actions=draft.actions, **fields)
-    rule = Rule(store=store, conditions=draft.conditions, actions=draft.actions, **fields)
+    clean = schema.validate_rule(
+        name=fields["name"] or _("This draft"),
+        event=fields["event"],
+        conditions=draft.conditions,
+        actions=draft.actions,
+        threshold=fields["threshold"],
+        store=store,
+        user=request.user,
+    )
+    rule = Rule(
+        name=clean.name,
+        event=clean.event,
+        threshold=clean.threshold,
+        conditions=clean.conditions,
+        actions=clean.actions,
+        store=store,
+        stop_after_match=fields["stop_after_match"],
+        enabled=True,
+    )
     edited = read.rule(request.user, request.POST.get("rule", "")) if request.POST.get("rule") else None
     rule.position = edited.position if edited else 10_000
     rule.edited_id = edited.pk if edited else None
@@ -103,9 +119,7 @@ def _run_try(request, tried: dict):
             raise TryRefused(_("No order %(number)s in %(store)s.") % {"number": tried["order"], "store": store.name})
     text, subject = tried["text"], tried["subject"]
     if ticket is not None and not text.strip():
-        last = (
-            Message.objects.filter(ticket=ticket, direction=Direction.INBOUND).order_by("-created_at", "-pk").first()
-        )
+        last = Message.objects.filter(ticket=ticket, direction=Direction.INBOUND).order_by("-created_at", "-pk").first()
         text = _plain(last.body) if last is not None else ""
         subject = subject or ticket.subject
     if not (text.strip() or subject.strip() or ticket or order):

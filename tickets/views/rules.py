@@ -12,8 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ..errors import DomainError
@@ -24,7 +24,7 @@ from ..selectors import rules as read
 from . import rule_form
 
 CHANGE_RULE = "tickets.change_rule"
-UNITS = {"hours": _("hours"), "days": _("days"), "working_days": _("working days")}
+UNITS = {"hours": gettext_lazy("hours"), "days": gettext_lazy("days"), "working_days": gettext_lazy("working days")}
 
 
 def require_rule_editor(request) -> None:
@@ -51,7 +51,10 @@ def type_choices(registry) -> list[tuple[str, str]]:
 def errors_of(exc: Exception) -> dict[str, list[str]]:
     errors = getattr(exc, "errors", None)
     if isinstance(errors, dict) and errors:
-        return {key: [str(m) for m in (value if isinstance(value, list | tuple) else [value])] for key, value in errors.items()}
+        return {
+            key: [str(m) for m in (value if isinstance(value, list | tuple) else [value])]
+            for key, value in errors.items()
+        }
     return {"all": [str(getattr(exc, "message", exc))]}
 
 
@@ -95,6 +98,11 @@ def rule_list(request):
     return _list(request)
 
 
+def may_change(user, rule: Rule | None) -> bool:
+    """A rule for every store is an administrator's (services.rules says so too)."""
+    return rule is None or rule.store_id is not None or user.is_superuser
+
+
 def _rule_or_404(request, pk) -> Rule:
     found = read.rule(request.user, pk)
     if found is None:
@@ -112,11 +120,12 @@ def toggle(request, pk: int):
     rule = _rule_or_404(request, pk)
     enabled = request.POST.get("enabled", "") in ("on", "true", "1")
     try:
-        rule = service.set_rule_enabled(rule, enabled=enabled, actor=request.user)
+        rule = service.set_rule_enabled(actor=request.user, rule=rule, enabled=enabled)
     except DomainError as exc:
         return _refused(request, exc)
     rule = _rule_or_404(request, pk)
     rule.runs_recent = read.runs_by_rule(request.user, [rule.pk]).get(rule.pk, 0)
+    rule.can_change = may_change(request.user, rule)
     siblings = [r.pk for group in read.rules(request.user, event=rule.event) for r in group.rules]
     at = siblings.index(rule.pk) if rule.pk in siblings else 0
     place = {"position": at + 1, "first": at == 0, "last": at == len(siblings) - 1}
@@ -139,7 +148,7 @@ def move(request, pk: int):
     if direction not in ("up", "down"):
         return _list(request, status=400, error=_("Choose up or down."))
     try:
-        service.move_rule(rule, direction=direction, actor=request.user)
+        service.move_rule(actor=request.user, rule=rule, direction=direction)
     except DomainError as exc:
         return _refused(request, exc)
     if not htmx(request):
@@ -155,14 +164,11 @@ def reorder(request):
     from ..services import rules as service
 
     ids = [int(v) for v in request.POST.getlist("rule") if v.isdigit()]
-    visible = {r.pk: r for r in _visible_rules(request, ids)}
-    if not ids or len(visible) != len(ids):
+    moved = _rule_or_404(request, request.POST.get("moved", ""))
+    if moved.pk not in ids:
         return _list(request, status=400, error=_("Those rules cannot be reordered."))
-    events = {r.event for r in visible.values()}
-    if len(events) != 1:
-        return _list(request, status=400, error=_("Rules of different events cannot be reordered together."))
     try:
-        service.reorder_rules([visible[i] for i in ids], actor=request.user)
+        service.move_rule(actor=request.user, rule=moved, to=place_after_drag(moved, ids))
     except DomainError as exc:
         return _refused(request, exc)
     if not htmx(request):
@@ -170,8 +176,21 @@ def reorder(request):
     return toast(_list(request), _("Order saved."))
 
 
-def _visible_rules(request, ids):
-    return list(Rule.objects.visible_to(request.user).filter(pk__in=ids))
+def place_after_drag(rule: Rule, order: list[int]) -> int:
+    """Where ``rule`` goes in the list it runs in (its store's rules and every store's, as
+    services.rules.move_rule counts) given the order of the dragged table, which may show only some
+    of them: just before the rule now under it, else just after the one above it."""
+    from ..services.rules import rules_in_order
+
+    others = [r.pk for r in rules_in_order(rule.event, rule.store_id) if r.pk != rule.pk]
+    at = order.index(rule.pk)
+    for below in order[at + 1 :]:
+        if below in others:
+            return others.index(below)
+    for above in reversed(order[:at]):
+        if above in others:
+            return others.index(above) + 1
+    return 0
 
 
 def _refused(request, exc: DomainError):
@@ -192,10 +211,14 @@ def _initial(rule: Rule | None, request) -> rule_form.Draft:
     if rule is None:
         event = request.GET.get("event", "")
         store = request.GET.get("store", "")
+        visible = read.stores(request.user)
+        chosen = int(store) if store.isdigit() else None
+        if chosen is None and not request.user.is_superuser and visible:
+            chosen = visible[0].pk  # only an administrator writes rules for every store
         fields = {
             "name": "",
             "description": "",
-            "store": int(store) if store.isdigit() else None,
+            "store": chosen,
             "event": event if event in RuleEvent.values else RuleEvent.MESSAGE_RECEIVED,
             "threshold": None,
             "stop_after_match": False,
@@ -224,7 +247,9 @@ def editor_context(request, draft: rule_form.Draft, rule: Rule | None, errors: d
     return {
         "rule": rule,
         "draft": draft.fields,
-        "condition_rows": rule_form.rows_for("conditions", draft.conditions, conditions, options, errors, draft.keys["conditions"]),
+        "condition_rows": rule_form.rows_for(
+            "conditions", draft.conditions, conditions, options, errors, draft.keys["conditions"]
+        ),
         "action_rows": rule_form.rows_for("actions", draft.actions, actions, options, errors, draft.keys["actions"]),
         "condition_types": type_choices(conditions),
         "action_types": type_choices(actions),
@@ -234,7 +259,8 @@ def editor_context(request, draft: rule_form.Draft, rule: Rule | None, errors: d
         "time_event": event in TIME_EVENTS,
         "unit": UNITS.get(str(TIME_EVENTS.get(event, "")), ""),
         "units": json.dumps({str(e): str(UNITS[u]) for e, u in TIME_EVENTS.items()}),
-        "global_store": rule is not None and rule.store_id is None,
+        "can_change": may_change(request.user, rule),
+        "superuser": request.user.is_superuser,
     }
 
 
@@ -250,17 +276,21 @@ def editor(request, pk: int | None = None):
     draft = rule_form.parse(request.POST, conditions, actions)
     problem = _store_problem(request, draft.fields.get("store"))
     if problem:
-        return render(request, "rules/editor.html", editor_context(request, draft, rule, {"store": [problem]}), status=400)
+        return render(
+            request, "rules/editor.html", editor_context(request, draft, rule, {"store": [problem]}), status=400
+        )
     from ..services import rules as service
 
     fields = dict(draft.fields)
     fields["store"] = Store.objects.get(pk=fields["store"]) if fields["store"] else None
     try:
         if rule is None:
-            saved = service.create_rule(actor=request.user, conditions=draft.conditions, actions=draft.actions, **fields)
+            saved = service.create_rule(
+                actor=request.user, conditions=draft.conditions, actions=draft.actions, **fields
+            )
         else:
             saved = service.update_rule(
-                rule, actor=request.user, conditions=draft.conditions, actions=draft.actions, **fields
+                actor=request.user, rule=rule, conditions=draft.conditions, actions=draft.actions, **fields
             )
     except DomainError as exc:
         if exc.http_status == 404:
