@@ -77,7 +77,7 @@ def _item(data: Mapping, key: str, registry: Mapping, *, negatable: bool) -> dic
     spec = registry.get(kind)
     for param in spec.params if spec else ():
         value = read_param(data, f"{key}-p-{param.name}", param.kind)
-        if _empty(value) and not param.required:
+        if (_empty(value) or value is False) and not param.required:
             continue
         item[param.name] = value
     if negatable and _checked(data, f"{key}-not"):
@@ -153,6 +153,12 @@ class Widget:
     selected: frozenset[str] = frozenset()  # checkboxes
     options: Sequence[tuple[str, str]] = ()
     errors: list[str] = field(default_factory=list)
+    default: Any = None
+
+    @property
+    def blank(self) -> bool:
+        """An empty first option: "choose…" when required, "—" when leaving it out means nothing."""
+        return self.required or self.default in (None, "")
 
     @property
     def input_id(self) -> str:
@@ -195,6 +201,7 @@ def widgets_for(spec, key: str, values: Mapping, options: Mapping[str, Sequence[
             help=str(param.help or ""),
             required=param.required,
             errors=list(errors.get(param.name, ())),
+            default=param.default,
         )
         if param.kind in ("choice", "choices", "op"):
             widget.options = [(str(v), str(label)) for v, label in param.choices or ()]
