@@ -19,3 +19,8 @@ class TicketsConfig(AppConfig):
         from .rules import cache as rules_cache
 
         rules_cache.connect()
+
+        # The triage rules hear of the domain events (tickets/rules/runner.py).
+        from .rules import runner
+
+        runner.connect()

@@ -31,6 +31,13 @@ def rule_note(rule) -> str:
     return f"Rule ‹{rule.name}›"
 
 
+def rule_name_of(note: str) -> str | None:
+    """The rule's name in an audit note written by ``rule_note`` (None for any other note)."""
+    if note.startswith("Rule ‹") and note.endswith("›"):
+        return note[len("Rule ‹") : -1]
+    return None
+
+
 def acting(rule) -> dict[str, Any]:
     """The actor arguments every service gets from a rule."""
     return {"actor": None, "actor_kind": ActorKind.RULE, "note": rule_note(rule)}
@@ -230,7 +237,7 @@ def _apply_escalate(ticket: Ticket, p: dict, *, rule, facts=None) -> str:
     from ..services import notifications, ticket_fields
 
     note = (p.get("note") or "").strip()
-    told = notifications.escalate(ticket, note=note, **acting(rule))
+    told = notifications.escalate(ticket, detail=note, **acting(rule))
     ticket_fields.add_tags(ticket, [ESCALATED_TAG], **acting(rule))
     return _("escalated to %(count)d supervisors") % {"count": told}
 

@@ -9,6 +9,7 @@ set is searched at most once per Facts, however many rules name it.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -126,6 +127,12 @@ class Facts:
         self.now = now or timezone.now()
         self.hits: dict[str, list[Hit]] = {}  # keyword set name → its hits (searched once)
         self._calendar = None
+
+    def copy(self) -> Facts:
+        """A copy whose ticket fields can change without touching these (the text is shared)."""
+        other = copy.copy(self)
+        other.tags = set(self.tags)
+        return other
 
     # --- text --------------------------------------------------------------------------------
     @property
