@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..errors import DomainError
-from ..models import Direction, Message, Order, Rule, RuleEvent, Store, Ticket
+from ..models import Order, Rule, RuleEvent, Store, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..selectors import rules as read
 from . import rule_form
@@ -65,14 +65,6 @@ def draft_rule(request) -> Rule:
     return rule
 
 
-def _plain(html: str) -> str:
-    try:
-        from ..rules.text import html_to_text
-    except ImportError:  # the text tools not merged yet
-        from django.utils.html import strip_tags as html_to_text
-    return html_to_text(html or "")
-
-
 def _labels(outcome) -> dict:
     def label(choices, value):
         return str(choices(value).label) if value in choices.values else value
@@ -117,11 +109,7 @@ def _run_try(request, tried: dict):
         order = Order.objects.visible_to(user).filter(store=store, number=tried["order"]).first()
         if order is None:
             raise TryRefused(_("No order %(number)s in %(store)s.") % {"number": tried["order"], "store": store.name})
-    text, subject = tried["text"], tried["subject"]
-    if ticket is not None and not text.strip():
-        last = Message.objects.filter(ticket=ticket, direction=Direction.INBOUND).order_by("-created_at", "-pk").first()
-        text = _plain(last.body) if last is not None else ""
-        subject = subject or ticket.subject
+    text, subject = tried["text"], tried["subject"]  # with a ticket and no text: its first message
     if not (text.strip() or subject.strip() or ticket or order):
         raise TryRefused(_("Paste a message, or give a ticket or an order number."))
 
