@@ -227,7 +227,9 @@ def test_a_type_chosen_in_a_row_swaps_in_its_fields(client, supervisor, refund_w
     assert 'name="c4-p-sets" value="refund_words"' in page and 'name="c4-not"' in page
     page = client.get("/rules/row/", {"section": "actions", "add": "1", "actions": ["a0", "a1"]}).content.decode()
     assert 'name="actions" value="a2"' in page
-    money = client.get("/rules/row/", {"section": "conditions", "key": "c0", "conditions": "c0", "c0-type": "order_total"})
+    money = client.get(
+        "/rules/row/", {"section": "conditions", "key": "c0", "conditions": "c0", "c0-type": "order_total"}
+    )
     assert 'name="c0-p-amount"' in money.content.decode() and '<option value="EUR"' in money.content.decode()
 
 
