@@ -36,7 +36,9 @@ def condition_summary(condition) -> str:
     parts = [
         _value(params.get(name), value)
         for name, value in condition.items()
-        if name not in ("type", "not") and value not in ("", None, [], False)
+        if name not in ("type", "not")
+        and value not in ("", None, [], False)
+        and not (name in params and not params[name].required and value == params[name].default)
     ]
     text = f"{label}: {' '.join(parts)}" if parts else label
     return _("not %(condition)s") % {"condition": text} if condition.get("not") else text

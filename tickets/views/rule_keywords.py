@@ -47,7 +47,7 @@ def _context(request, ks, fields, keywords, keys, errors=None):
         "rows": rows,
         "errors": rule_form.field_errors(errors),
         "stores": read.stores(request.user),
-        "languages": LANGUAGES,
+        "keyword_languages": LANGUAGES,
         "modes": MatchMode.choices,
         "rows_invalid": any(r.errors for r in rows),
     }
@@ -81,9 +81,11 @@ def keyword_edit(request, pk: int | None = None):
         "store": int(store_id) if store_id.isdigit() else None,
         "enabled": post.get("enabled", "") == "on",
     }
+    if ks is not None:
+        fields["name"], fields["store"] = ks.name, ks.store_id  # the rules name it: both stay
     keywords, keys = rule_form.parse_keywords(post)
-    store = None
-    if fields["store"] is not None:
+    store = ks.store if ks is not None else None
+    if ks is None and fields["store"] is not None:
         store = Store.objects.visible_to(request.user).filter(pk=fields["store"]).first()
         if store is None:
             errors = {"store": [_("Choose one of your stores.")]}

@@ -259,6 +259,7 @@ def editor_context(request, draft: rule_form.Draft, rule: Rule | None, errors: d
         "time_event": event in TIME_EVENTS,
         "unit": UNITS.get(str(TIME_EVENTS.get(event, "")), ""),
         "units": json.dumps({str(e): str(UNITS[u]) for e, u in TIME_EVENTS.items()}),
+        "rules_tab": "rules",
         "can_change": may_change(request.user, rule),
         "superuser": request.user.is_superuser,
     }
