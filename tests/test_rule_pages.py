@@ -22,8 +22,9 @@ def sup_a(shopify_store):
 
 @pytest.fixture
 def refund_words(db):
+    # Named apart from the shipped default sets (migration 0017), which every test database has.
     return KeywordSet.objects.create(
-        name="refund_words", label="Refund words", keywords=[{"text": "refund", "lang": "en", "mode": "word"}]
+        name="test_refund", label="Refund words", keywords=[{"text": "refund", "lang": "en", "mode": "word"}]
     )
 
 
@@ -50,7 +51,7 @@ def rule_form(name="Refund words", **extra):
         "event": "message_received",
         "conditions": ["c0"],
         "c0-type": "text",
-        "c0-p-sets": ["refund_words"],
+        "c0-p-sets": ["test_refund"],
         "actions": ["a0"],
         "a0-type": "add_tags",
         "a0-p-tags": "refund-request, needs-reply",
@@ -97,7 +98,7 @@ def test_filters_keep_one_event_and_one_store(client, supervisor, shopify_store,
     make_rule(supervisor, ebay_store, name="Ebay rule")
     page = signed_in(client, supervisor).get(f"/rules/?store={ebay_store.pk}").content.decode()
     assert "Ebay rule" in page and "Shopify rule" not in page
-    page = client.get("/rules/?event=ticket_created").content.decode()
+    page = client.get(f"/rules/?event=ticket_created&store={ebay_store.pk}").content.decode()
     assert "No rules match these filters." in page
 
 
@@ -117,18 +118,18 @@ def test_a_supervisor_cannot_put_a_rule_in_a_store_they_are_not_in(client, sup_a
     response = signed_in(client, sup_a).post("/rules/new/", rule_form(store=str(ebay_store.pk)))
     assert response.status_code == 400
     assert "Choose one of your stores." in response.content.decode()
-    assert not Rule.objects.exists()
+    assert not Rule.objects.filter(name="Refund words").exists()
 
 
 def test_the_editor_saves_a_rule_built_from_rows(client, supervisor, shopify_store, refund_words):
     response = signed_in(client, supervisor).post("/rules/new/", rule_form(store=str(shopify_store.pk)))
-    rule = Rule.objects.get()
+    rule = Rule.objects.get(name="Refund words")
     assert response.status_code == 302 and response["Location"] == reverse("rule-edit", args=[rule.pk])
     assert rule.store == shopify_store and rule.enabled and rule.created_by == supervisor
-    assert rule.conditions[0]["type"] == "text" and rule.conditions[0]["sets"] == ["refund_words"]
+    assert rule.conditions[0]["type"] == "text" and rule.conditions[0]["sets"] == ["test_refund"]
     assert rule.actions == [{"type": "add_tags", "tags": ["refund-request", "needs-reply"]}]
     page = client.get(response["Location"]).content.decode()
-    assert 'value="refund_words" checked' in page and "refund-request, needs-reply" in page
+    assert 'value="test_refund" checked' in page and "refund-request, needs-reply" in page
 
 
 def test_bad_input_is_shown_next_to_each_field_and_saves_nothing(client, supervisor, shopify_store, refund_words):
@@ -136,7 +137,7 @@ def test_bad_input_is_shown_next_to_each_field_and_saves_nothing(client, supervi
     response = signed_in(client, supervisor).post("/rules/new/", data)
     assert response.status_code == 400
     page = response.content.decode()
-    assert not Rule.objects.exists()
+    assert not Rule.objects.filter(store=shopify_store).exists()
     assert 'id="f-name-err"' in page  # the name's own message
     assert 'id="f-c0-p-sets-err"' in page  # on the condition row's keyword sets
     assert 'id="f-a0-p-tags-err"' in page  # on the action row's tags
@@ -155,7 +156,7 @@ def test_a_time_based_event_asks_for_its_waiting_time(client, supervisor, shopif
     response = signed_in(client, supervisor).post("/rules/new/", data)
     assert response.status_code == 400 and 'id="f-threshold-err"' in response.content.decode()
     response = client.post("/rules/new/", {**data, "threshold": "3"})
-    assert response.status_code == 302 and Rule.objects.get().threshold == 3
+    assert response.status_code == 302 and Rule.objects.get(name="Nudge").threshold == 3
 
 
 def test_editing_keeps_the_rule_and_changes_its_rows(client, supervisor, shopify_store, refund_words):
@@ -192,8 +193,10 @@ def test_rules_for_every_store_are_read_only_to_supervisors(client, supervisor, 
     assert everywhere.enabled
 
 
-def order_of(event="message_received"):
-    return list(Rule.objects.filter(event=event).order_by("position", "id").values_list("name", flat=True))
+def order_of(store, event="message_received"):
+    """The store's own rules in order (they run interleaved with the shipped rules for every store)."""
+    rows = Rule.objects.filter(event=event, store=store).order_by("position", "id")
+    return list(rows.values_list("name", flat=True))
 
 
 def test_move_up_and_down(client, supervisor, shopify_store):
@@ -201,9 +204,9 @@ def test_move_up_and_down(client, supervisor, shopify_store):
     signed_in(client, supervisor)
     response = client.post(f"/rules/{third.pk}/move/", {"direction": "up"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert order_of() == ["one", "three", "two"]
+    assert order_of(shopify_store) == ["one", "three", "two"]
     client.post(f"/rules/{first.pk}/move/", {"direction": "down"})
-    assert order_of() == ["three", "one", "two"]
+    assert order_of(shopify_store) == ["three", "one", "two"]
     assert client.post(f"/rules/{first.pk}/move/", {"direction": "sideways"}).status_code == 400
 
 
@@ -214,9 +217,9 @@ def test_dragging_saves_the_new_order(client, supervisor, shopify_store):
         "/rules/reorder/", {"rule": [two.pk, three.pk, one.pk], "moved": one.pk}, HTTP_HX_REQUEST="true"
     )
     assert response.status_code == 200
-    assert order_of() == ["two", "three", "one"]
+    assert order_of(shopify_store) == ["two", "three", "one"]
     client.post("/rules/reorder/", {"rule": [three.pk, two.pk, one.pk], "moved": three.pk})
-    assert order_of() == ["three", "two", "one"]
+    assert order_of(shopify_store) == ["three", "two", "one"]
 
 
 def test_a_type_chosen_in_a_row_swaps_in_its_fields(client, supervisor, refund_words):
@@ -224,7 +227,7 @@ def test_a_type_chosen_in_a_row_swaps_in_its_fields(client, supervisor, refund_w
     response = client.get("/rules/row/", {"section": "conditions", "key": "c4", "conditions": "c4", "c4-type": "text"})
     page = response.content.decode()
     assert response.status_code == 200
-    assert 'name="c4-p-sets" value="refund_words"' in page and 'name="c4-not"' in page
+    assert 'name="c4-p-sets" value="test_refund"' in page and 'name="c4-not"' in page
     page = client.get("/rules/row/", {"section": "actions", "add": "1", "actions": ["a0", "a1"]}).content.decode()
     assert 'name="actions" value="a2"' in page
     money = client.get(
@@ -234,7 +237,7 @@ def test_a_type_chosen_in_a_row_swaps_in_its_fields(client, supervisor, refund_w
 
 
 def test_try_it_shows_each_rule_and_condition_with_its_why(client, supervisor, shopify_store, refund_words):
-    make_rule(supervisor, shopify_store, name="Refund tag", conditions=[{"type": "text", "sets": ["refund_words"]}])
+    make_rule(supervisor, shopify_store, name="Refund tag", conditions=[{"type": "text", "sets": ["test_refund"]}])
     signed_in(client, supervisor)
     data = {"try-subject": "Order 1001", "try-text": "I want a refund please", "try-store": str(shopify_store.pk)}
     response = client.post("/rules/try/", data, HTTP_HX_REQUEST="true")
@@ -250,7 +253,7 @@ def test_try_it_runs_the_draft_being_edited(client, supervisor, shopify_store, r
     data.update({"try-text": "refund now", "try-subject": ""})
     page = client.post("/rules/try/", data, HTTP_HX_REQUEST="true").content.decode()
     assert "Draft rule" in page and "this draft" in page and "refund-request" in page
-    assert not Rule.objects.exists()
+    assert not Rule.objects.filter(name="Draft rule").exists()
 
 
 def test_try_it_refuses_another_stores_ticket(client, sup_a, ebay_store):
@@ -261,6 +264,7 @@ def test_try_it_refuses_another_stores_ticket(client, sup_a, ebay_store):
 
 
 def test_simulate_lists_matching_tickets_and_writes_nothing(client, supervisor, shopify_store, refund_words):
+    rules_before = Rule.objects.count()
     hit = factories.TicketFactory(store=shopify_store, subject="Refund please")
     factories.MessageFactory(ticket=hit, body="<p>I want a refund</p>")
     miss = factories.TicketFactory(store=shopify_store, subject="Hello")
@@ -272,14 +276,14 @@ def test_simulate_lists_matching_tickets_and_writes_nothing(client, supervisor, 
     assert response.status_code == 200
     assert f"#{hit.number}" in page and f"#{miss.number}" not in page
     assert "1 of 2 tickets would match." in page
-    assert not Rule.objects.exists() and not RuleRun.objects.exists()
+    assert Rule.objects.count() == rules_before and not RuleRun.objects.exists()
     assert client.post("/rules/simulate/", {**data, "days": "0"}).status_code == 400
 
 
 def test_keyword_sets_save_rows_and_show_errors_inline(client, supervisor, shopify_store):
     signed_in(client, supervisor)
     data = {
-        "name": "delay_words",
+        "name": "test_delay",
         "store": str(shopify_store.pk),
         "enabled": "on",
         "keywords": ["k0", "k1"],
@@ -291,12 +295,12 @@ def test_keyword_sets_save_rows_and_show_errors_inline(client, supervisor, shopi
         "k1-mode": "nonsense",
     }
     response = client.post("/rules/keywords/new/", data)
-    assert response.status_code == 400 and not KeywordSet.objects.exists()
+    assert response.status_code == 400 and not KeywordSet.objects.filter(name="test_delay").exists()
     assert 'aria-invalid="true"' in response.content.decode()
     response = client.post("/rules/keywords/new/", {**data, "k1-mode": "prefix"})
-    saved = KeywordSet.objects.get()
+    saved = KeywordSet.objects.get(name="test_delay")
     assert response.status_code == 302 and saved.store == shopify_store
     assert [k["text"] for k in saved.keywords] == ["late", "verspätet"]
     page = client.get("/rules/keywords/").content.decode()
-    assert "delay_words" in page
+    assert "test_delay" in page
     assert "verspätet" in client.get(f"/rules/keywords/{saved.pk}/").content.decode()

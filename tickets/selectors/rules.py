@@ -38,8 +38,10 @@ def rules(user, *, event: str = "", store: str = "") -> list[EventGroup]:
         listed = listed.filter(store_id=int(store))
     found = list(listed.order_by("event", "position", "id"))
     runs = runs_by_rule(user, [r.pk for r in found])
+    names = referenced_names([a for r in found for a in (r.actions or []) if isinstance(a, dict)])
     groups: dict[str, list[Rule]] = {}
     for rule in found:
+        rule.action_lines = [action_line(a, names) for a in rule.actions or [] if isinstance(a, dict)]
         rule.runs_recent = runs.get(rule.pk, 0)
         rule.can_change = rule.store_id is not None or user.is_superuser  # every store's: an admin's
         groups.setdefault(rule.event, []).append(rule)
@@ -60,6 +62,45 @@ def runs_by_rule(user, rule_ids: list[int], days: int = RUNS_DAYS) -> dict[int, 
         .order_by()
     )
     return {row["rule_id"]: row["n"] for row in counted}
+
+
+# The params that name a row, and the model each names: read once for the whole list.
+_REFERENCES = {"macro": Macro, "team": Team, "policy": SlaPolicy}
+
+
+def referenced_names(actions: list[dict]) -> dict[tuple[str, str], str]:
+    """(kind, id) → name of every macro, team, person and SLA policy the actions name: a query per kind."""
+    from ..rules.actions import ACTIONS
+
+    wanted: dict[str, set[int]] = {}
+    for action in actions:
+        spec = ACTIONS.get(action.get("type", ""))
+        for param in spec.params if spec else ():
+            value = action.get(param.name)
+            if param.kind in (*_REFERENCES, "user") and isinstance(value, int):
+                wanted.setdefault(param.kind, set()).add(value)
+    names: dict[tuple[str, str], str] = {}
+    for kind, ids in wanted.items():
+        if kind == "user":
+            for person in get_user_model().objects.filter(pk__in=ids):
+                names[(kind, str(person.pk))] = person.get_full_name() or person.get_username()
+        else:
+            for pk, name in _REFERENCES[kind].objects.filter(pk__in=ids).values_list("pk", "name"):
+                names[(kind, str(pk))] = name
+    return names
+
+
+def action_line(action: dict, names: dict[tuple[str, str], str]) -> str:
+    """An action in a few words for the list: its own description when that reads nothing from the
+    database, else its type and the names it refers to (from ``names``)."""
+    from ..rules.actions import ACTIONS, describe
+
+    spec = ACTIONS.get(action.get("type", ""))
+    refs = [p for p in (spec.params if spec else ()) if p.kind in (*_REFERENCES, "user")]
+    if not refs:
+        return describe(action)
+    named = [names.get((p.kind, str(action.get(p.name))), f"#{action.get(p.name)}") for p in refs]
+    return f"{spec.label}: {', '.join(named)}"
 
 
 def rule(user, pk) -> Rule | None:

@@ -126,6 +126,7 @@ def toggle(request, pk: int):
     rule = _rule_or_404(request, pk)
     rule.runs_recent = read.runs_by_rule(request.user, [rule.pk]).get(rule.pk, 0)
     rule.can_change = may_change(request.user, rule)
+    rule.action_lines = [read.action_line(a, read.referenced_names(rule.actions)) for a in rule.actions or []]
     siblings = [r.pk for group in read.rules(request.user, event=rule.event) for r in group.rules]
     at = siblings.index(rule.pk) if rule.pk in siblings else 0
     place = {"position": at + 1, "first": at == 0, "last": at == len(siblings) - 1}
