@@ -93,7 +93,7 @@ def test_assign_team_goes_round_robin_least_recently_assigned_first(shopify_stor
     gone.is_active = False
     gone.save()
     outsider = factories.user_with_role("dan", factories.AGENT, stores=[factories.StoreFactory()])
-    team = Team.objects.create(name="Returns")
+    team = Team.objects.create(name="Returns desk")
     team.members.add(first, second, gone, outsider)
     made = [factories.TicketFactory(store=shopify_store) for _ in range(3)]
     for each in made:

@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def only_this_tests_rules(db):
+    Rule.objects.all().delete()  # the shipped default rules (migration 0017) would fire as well
+
+
+@pytest.fixture(autouse=True)
 def no_cursor_left_over():
     cache.clear()  # a rule's cursor (clock.sweep_rule) from another test would name the same rule id
 

@@ -17,6 +17,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def only_this_tests_rules(db):
+    Rule.objects.all().delete()  # the shipped default rules (migration 0017) would fire as well
+
+
+@pytest.fixture(autouse=True)
 def inline(settings):
     settings.AFTERSALES_TRIAGE_INLINE = True
 
@@ -231,11 +236,11 @@ def test_the_listener_sends_the_event_to_the_task_unless_inline(settings, shopif
 
 def test_a_german_message_sets_the_language_then_matches_its_words(shopify_store, django_capture_on_commit_callbacks):
     KeywordSet.objects.create(
-        name="refund_words", keywords=[{"text": "rückerstattung", "lang": "de", "mode": "prefix"}]
+        name="my_refund_words", keywords=[{"text": "rückerstattung", "lang": "de", "mode": "prefix"}]
     )
     make_rule(
         "Refund words",
-        conditions=[{"type": "text", "sets": ["refund_words"], "match": "any", "where": "all"}],
+        conditions=[{"type": "text", "sets": ["my_refund_words"], "match": "any", "where": "all"}],
         actions=[{"type": "add_tags", "tags": ["rma-request"]}, {"type": "set_type", "value": "refund"}],
     )
     body = "<p>Guten Tag, ich bitte um die Rückerstattung meiner Bestellung, die Jacke passt leider nicht.</p>"
@@ -245,3 +250,20 @@ def test_a_german_message_sets_the_language_then_matches_its_words(shopify_store
     assert ticket.language == "de" and Message.objects.get(ticket=ticket).original_language == "de"
     assert tags(ticket.pk) == {"rma-request"} and ticket.type == "refund"
     assert AuditEvent.objects.filter(ticket=ticket, action="ticket.type_changed", note="Rule ‹Refund words›").exists()
+
+
+def test_a_persons_status_change_and_assignment_are_updates_too(
+    shopify_store, agent, django_capture_on_commit_callbacks
+):
+    from tickets.services.tickets import assign, change_status
+
+    ticket = factories.TicketFactory(store=shopify_store)
+    rule = make_rule("Any update", event="ticket_updated")
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(ticket, "open", actor=agent)
+    with django_capture_on_commit_callbacks(execute=True):
+        assign(ticket, agent, actor=agent)
+    assert RuleRun.objects.filter(rule=rule).count() == 2  # one per edit: each its own audit row's id
+    with django_capture_on_commit_callbacks(execute=True):
+        change_status(ticket, "waiting_customer", actor=None, actor_kind=ActorKind.SYSTEM)
+    assert RuleRun.objects.filter(rule=rule).count() == 2  # the system's move is no person's edit

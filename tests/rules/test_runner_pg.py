@@ -17,6 +17,11 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 4
 
 
+@pytest.fixture(autouse=True)
+def only_this_tests_rules(db):
+    Rule.objects.all().delete()  # the shipped default rules (migration 0017) would fire as well
+
+
 def test_two_workers_with_the_same_event_fire_each_rule_once(shopify_store):
     ticket = factories.TicketFactory(store=shopify_store)
     msg = factories.MessageFactory(ticket=ticket)

@@ -179,6 +179,8 @@ def run(
             if failures is None:
                 raise
             failures.append(str(rule.pk))
+            if rule.stop_after_match:  # the retry fires it, and it stops the rules after it then too
+                break
             continue
         if rule.stop_after_match:
             break
