@@ -55,11 +55,11 @@ def _context(request, ks, fields, keywords, keys, errors=None):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def keyword_edit(request, pk: int | None = None):
+def keyword_edit(request, keyword_set_id: int | None = None):
     require_rule_editor(request)
     ks = None
-    if pk is not None:
-        ks = read.keyword_set(request.user, pk)
+    if keyword_set_id is not None:
+        ks = read.keyword_set(request.user, keyword_set_id)
         if ks is None:
             raise Http404
     if request.method == "GET":
@@ -113,4 +113,4 @@ def keyword_edit(request, pk: int | None = None):
         context = _context(request, ks, fields, keywords, keys, errors_of(exc))
         return render(request, "rules/keyword_set.html", context, status=400)
     messages.success(request, _("Keyword set “%(name)s” saved.") % {"name": saved.label or saved.name})
-    return redirect("rule-keyword-edit", pk=saved.pk)
+    return redirect("rule-keyword-edit", keyword_set_id=saved.pk)

@@ -112,18 +112,18 @@ def _rule_or_404(request, pk) -> Rule:
 
 @login_required
 @require_POST
-def toggle(request, pk: int):
+def toggle(request, rule_id: int):
     """Enable or disable one rule from the list; answers with its row."""
     require_rule_editor(request)
     from ..services import rules as service
 
-    rule = _rule_or_404(request, pk)
+    rule = _rule_or_404(request, rule_id)
     enabled = request.POST.get("enabled", "") in ("on", "true", "1")
     try:
         rule = service.set_rule_enabled(actor=request.user, rule=rule, enabled=enabled)
     except DomainError as exc:
         return _refused(request, exc)
-    rule = _rule_or_404(request, pk)
+    rule = _rule_or_404(request, rule_id)
     rule.runs_recent = read.runs_by_rule(request.user, [rule.pk]).get(rule.pk, 0)
     rule.can_change = may_change(request.user, rule)
     rule.action_lines = [read.action_line(a, read.referenced_names(rule.actions)) for a in rule.actions or []]
@@ -139,12 +139,12 @@ def toggle(request, pk: int):
 
 @login_required
 @require_POST
-def move(request, pk: int):
+def move(request, rule_id: int):
     """Move a rule one place up or down within its event; answers with the whole list."""
     require_rule_editor(request)
     from ..services import rules as service
 
-    rule = _rule_or_404(request, pk)
+    rule = _rule_or_404(request, rule_id)
     direction = request.POST.get("direction", "")
     if direction not in ("up", "down"):
         return _list(request, status=400, error=_("Choose up or down."))
@@ -268,9 +268,9 @@ def editor_context(request, draft: rule_form.Draft, rule: Rule | None, errors: d
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def editor(request, pk: int | None = None):
+def editor(request, rule_id: int | None = None):
     require_rule_editor(request)
-    rule = _rule_or_404(request, pk) if pk is not None else None
+    rule = _rule_or_404(request, rule_id) if rule_id is not None else None
     if request.method == "GET":
         draft = _initial(rule, request)
         return render(request, "rules/editor.html", editor_context(request, draft, rule))
@@ -302,7 +302,7 @@ def editor(request, pk: int | None = None):
         context = editor_context(request, draft, rule, errors_of(exc))
         return render(request, "rules/editor.html", context, status=400)
     messages.success(request, _("Rule “%(name)s” saved.") % {"name": saved.name})
-    return redirect("rule-edit", pk=saved.pk)
+    return redirect("rule-edit", rule_id=saved.pk)
 
 
 def _store_problem(request, store_id) -> str:
