@@ -40,7 +40,12 @@ def condition_summary(condition) -> str:
         and value not in ("", None, [], False)
         and not (name in params and not params[name].required and value == params[name].default)
     ]
-    text = f"{label}: {' '.join(parts)}" if parts else label
+    if condition.get("type") == "text" and condition.get("sets"):
+        # The list's most common condition in a few words: the sets it looks for.
+        joiner = " + " if condition.get("match") == "all" else " / "
+        text = _("words: %(sets)s") % {"sets": joiner.join(str(name) for name in condition["sets"])}
+    else:
+        text = f"{label}: {' '.join(parts)}" if parts else label
     return _("not %(condition)s") % {"condition": text} if condition.get("not") else text
 
 

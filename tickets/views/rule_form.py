@@ -213,6 +213,9 @@ def widgets_for(spec, key: str, values: Mapping, options: Mapping[str, Sequence[
             known = {v for v, _label in widget.options}
             # A value no longer offered (a set since deleted) stays visible, so saving does not drop it silently.
             widget.options = list(widget.options) + [(str(v), str(v)) for v in listed if str(v) not in known]
+            if param.kind == "keyword_sets":
+                # Many sets scroll in their box: the ticked ones first, so what the rule uses shows.
+                widget.options = sorted(widget.options, key=lambda option: option[0] not in widget.selected)
         elif param.kind in COMMA_KINDS:
             widget.value = ", ".join(str(v) for v in value) if isinstance(value, list | tuple) else str(value or "")
         elif param.kind == "bool":
