@@ -77,3 +77,32 @@ def test_a_supervisor_builds_tries_and_enables_a_rule_that_then_tags_a_message(
     page.goto(f"/tickets/{ticket.number}/")
     page.locator(".ticket-header", has_text="refund-request").wait_for()
     assert "Rule ‹Refund tagger›" in page.locator(".thread").inner_text()
+
+
+def test_dragging_a_rule_above_another_saves_the_order_and_buttons_move_it_back(page, supervisor, shopify_store):
+    from tickets.services.rules import create_rule
+
+    for name in ("First rule", "Second rule"):
+        create_rule(
+            actor=supervisor,
+            name=name,
+            event="message_received",
+            store=shopify_store,
+            actions=[{"type": "add_tags", "tags": ["x"]}],
+        )
+
+    def order():
+        rows = Rule.objects.filter(store=shopify_store).order_by("position", "id")
+        return list(rows.values_list("name", flat=True))
+
+    log_in(page, supervisor.username, factories.PASSWORD)
+    page.goto(f"/rules/?event=message_received&store={shopify_store.pk}")
+    rows = page.locator("table.rules tr.rule-row")
+    rows.nth(1).drag_to(rows.nth(0), target_position={"x": 200, "y": 4})
+    page.locator(".toast", has_text="Order saved").wait_for()
+    assert order() == ["Second rule", "First rule"]
+    assert page.locator("table.rules tr.rule-row .c-name a").all_inner_texts() == ["Second rule", "First rule"]
+
+    page.get_by_role("button", name="Move “First rule” up").click()
+    page.locator("table.rules tr.rule-row .c-name a").first.filter(has_text="First rule").wait_for()
+    assert order() == ["First rule", "Second rule"]
