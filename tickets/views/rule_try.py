@@ -133,7 +133,12 @@ def _run_try(request, tried: dict):
 @require_http_methods(["GET", "POST"])
 def try_page(request):
     require_rule_editor(request)
-    context = {"rules_tab": "try", "events": RuleEvent.choices, "stores": read.stores(request.user), "tried": {}}
+    context = {
+        "rules_tab": "try",
+        "events": RuleEvent.choices,
+        "stores": read.stores(request.user),
+        "tried": {"event": "message_received"},
+    }
     if request.method == "GET":
         return render(request, "rules/try.html", context)
     tried = _tried(request)
