@@ -16,6 +16,11 @@ from tickets.services.ingest_messages import receive_platform_message
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def settled(page) -> None:
+    """HTMX has swapped, settled and wired up what it brought (a row's select must hear its change)."""
+    page.locator(".htmx-request, .htmx-settling, .htmx-added, .htmx-swapping").first.wait_for(state="detached")
+
+
 def test_a_supervisor_builds_tries_and_enables_a_rule_that_then_tags_a_message(
     page, supervisor, shopify_store, settings
 ):
@@ -37,9 +42,13 @@ def test_a_supervisor_builds_tries_and_enables_a_rule_that_then_tags_a_message(
     page.get_by_label("Store").first.select_option(str(shopify_store.pk))
 
     page.get_by_role("button", name="Add condition").click()
+    page.locator("#cond-rows select.row-type").wait_for()
+    settled(page)
     page.locator("#cond-rows select.row-type").select_option("text")
     page.get_by_role("group", name="Keyword sets").get_by_label("Test refund words (test_refund)").check()
     page.get_by_role("button", name="Add action").click()
+    page.locator("#act-rows select.row-type").wait_for()
+    settled(page)
     page.locator("#act-rows select.row-type").select_option("add_tags")
     page.locator("#act-rows").get_by_label("Tags").fill("refund-request")
 
