@@ -300,3 +300,30 @@ def test_simulate_uses_few_queries_whatever_the_number_of_tickets(words, shopify
         result = simulate(draft, user=supervisor)
     assert len(result.matches) == 30
     assert len(queries) <= 8
+
+
+def test_facts_for_a_ticket_read_the_given_message(words, shopify_store):
+    ticket = factories.TicketFactory(store=shopify_store)
+    factories.MessageFactory(ticket=ticket, body="<p>Where is my parcel?</p>")
+    later = factories.MessageFactory(ticket=ticket, body="<p>Now I want a <b>refund</b></p>")
+    r = rule("r", [REFUND])
+    assert not evaluate(Facts.for_ticket(ticket), [r])[0].matched  # the first message from the buyer
+    assert evaluate(Facts.for_ticket(ticket, later), [r])[0].matched
+
+
+def test_simulate_keeps_to_the_draft_rules_store(words, shopify_store, ebay_store, supervisor):
+    for store in (shopify_store, ebay_store):
+        t = factories.TicketFactory(store=store)
+        factories.MessageFactory(ticket=t, body="<p>refund</p>")
+    draft = Rule(name="d", event="message_received", store=ebay_store, conditions=[REFUND], actions=[])
+    result = simulate(draft, user=supervisor)
+    assert result.scanned == 1
+    assert [t.store_id for t, _r in result.matches] == [ebay_store.pk]
+
+
+def test_preview_stops_after_a_stopping_rule(words):
+    rule("first", [REFUND], [{"type": "add_tags", "tags": ["a"]}], stop_after_match=True)
+    rule("second", [REFUND], [{"type": "add_tags", "tags": ["b"]}])
+    outcome = preview(Facts.for_text("", "refund"), list(Rule.objects.order_by("id")))
+    assert outcome.tags == ["a"]
+    assert outcome.results[1].stopped_by == "first"

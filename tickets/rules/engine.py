@@ -326,7 +326,7 @@ def preview(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> Ou
 
     def applied(result: RuleResult) -> None:
         for plan in result.actions:
-            apply_virtual(facts, plan.action, outcome)
+            apply_virtual(facts, plan.action, outcome, plan)
 
     outcome.results = _run(facts, rules, explain, applied)
     outcome.language = facts.language
@@ -338,7 +338,7 @@ def preview(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> Ou
     return outcome
 
 
-def apply_virtual(facts: Facts, action: dict, outcome: Outcome | None = None) -> None:
+def apply_virtual(facts: Facts, action: dict, outcome: Outcome | None = None, plan: ActionPlan | None = None) -> None:
     """What an action changes on the ticket, applied to the facts only (and noted on ``outcome``)."""
     kind = action.get("type")
     if kind == "set_type":
@@ -363,9 +363,7 @@ def apply_virtual(facts: Facts, action: dict, outcome: Outcome | None = None) ->
         if outcome.reply is None:
             outcome.reply = _reply(facts, action.get("macro"))
     elif kind not in ("set_type", "set_reason", "set_priority", "add_tags", "remove_tags"):
-        from .actions import describe
-
-        outcome.other.append(describe(action))
+        outcome.other.append((plan or ActionPlan(action)).description)
 
 
 def _reply(facts: Facts, macro_id) -> dict | None:
@@ -373,7 +371,7 @@ def _reply(facts: Facts, macro_id) -> dict | None:
     message's language with its placeholders left in."""
     from ..services.macros import render_macro
 
-    macro = Macro.objects.filter(pk=macro_id).prefetch_related("variants").first()
+    macro = cache.get(("macro", macro_id), lambda: _load_macro(macro_id))
     if macro is None:
         return None
     if facts.ticket is not None:
@@ -408,6 +406,17 @@ def _reply(facts: Facts, macro_id) -> dict | None:
         "missing": missing,
         "complete": not missing,
     }
+
+
+def _load_macro(macro_id) -> Macro | None:
+    """A macro with its variants, kept with the rules (a macro's save invalidates them too)."""
+    try:
+        macro = Macro.objects.filter(pk=macro_id).prefetch_related("variants").first()
+    except (TypeError, ValueError):
+        return None
+    if macro is not None:
+        list(macro.variants.all())
+    return macro
 
 
 def _primary(language: str) -> str:
@@ -513,7 +522,8 @@ def simulate(rule: Rule, *, user, days: int = 30, limit: int = 10_000, now: date
                 store=stores.get(row["store_id"]),
                 lines=lines.get(row["order_id"], []),
                 tags=tags[row["pk"]],
-                body=_message_text(bodies.get(row["pk"], "")) if needs_text else "",
+                body=None if needs_text else "",
+                body_loader=_text_of(bodies.get(row["pk"], "")) if needs_text else None,
                 return_dates=returns.get(row["customer_id"], []) if needs_returns else None,
                 now=now,
             )
@@ -526,6 +536,11 @@ def simulate(rule: Rule, *, user, days: int = 30, limit: int = 10_000, now: date
         tickets.update(Ticket.objects.select_related("store").in_bulk(matched_ids[start : start + CHUNK]))
     matches = [(tickets[pk], result) for pk, result in matched if pk in tickets]
     return Simulation(scanned=len(found), matches=matches, seconds=time.perf_counter() - started)
+
+
+def _text_of(html: str):
+    """The message's text, converted only if a condition reads it."""
+    return lambda: _message_text(html)
 
 
 # Conditions that read the order's lines (simulate loads lines only for them).

@@ -308,6 +308,7 @@ class Facts:
         lines: list[Line],
         tags: Iterable[str],
         body: str | None,
+        body_loader: Callable[[], str] | None = None,
         return_dates: list[datetime] | None = None,
         now: datetime | None = None,
     ) -> Facts:
@@ -317,6 +318,7 @@ class Facts:
         return cls(
             subject=row["subject"],
             body=body,
+            body_loader=body_loader,
             store=store,
             store_id=row["store_id"],
             has_order=has_order,

@@ -141,6 +141,10 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 def norm(text: str) -> str:
     """What keywords match: NFKC + casefold."""
     return normalise(text).casefold()
@@ -603,81 +607,12 @@ def strip_history(body: str) -> tuple[str, tuple[Removed, ...], tuple[tuple[str,
 
 # Latin-script negators of every language we serve, accent-folded: mixed-language buyers ("Ich will kein
 # refund") negate in one language and name the thing in another, and these words do not collide.
-_NEGATORS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "without",
-        "nor",
-        "dont",
-        "don't",
-        "doesnt",
-        "doesn't",
-        "didnt",
-        "didn't",
-        "wont",
-        "won't",
-        "cannot",
-        "nicht",
-        "nichts",
-        "rien",
-        "nix",
-        "nothing",
-        "nada",
-        "niente",
-        "nulla",
-        "niets",
-        "nic",
-        "kein",
-        "keine",
-        "keinen",
-        "keinem",
-        "keiner",
-        "keines",
-        "nie",
-        "niemals",
-        "ohne",
-        "ne",
-        "pas",
-        "sans",
-        "jamais",
-        "aucun",
-        "aucune",
-        "sin",
-        "nunca",
-        "ningun",
-        "ninguna",
-        "ninguno",
-        "tampoco",
-        "non",
-        "senza",
-        "nessun",
-        "nessuno",
-        "nessuna",
-        "nao",
-        "sem",
-        "nenhum",
-        "nenhuma",
-        "niet",
-        "geen",
-        "nooit",
-        "zonder",
-        "bez",
-        "zaden",
-        "zadnego",
-        "zadnej",
-        "zadnych",
-        "nigdy",
-        "inte",
-        "ingen",
-        "inget",
-        "inga",
-        "utan",
-        "aldrig",
-        "ej",
-        "icke",
-    ]
+_NEGATORS = _words(
+    "not no never without nor dont don't doesnt doesn't didnt didn't wont won't cannot nicht nichts rien "
+    "nix nothing nada niente nulla niets nic kein keine keinen keinem keiner keines nie niemals ohne ne "
+    "pas sans jamais aucun aucune sin nunca ningun ninguna ninguno tampoco non senza nessun nessuno "
+    "nessuna nao sem nenhum nenhuma niet geen nooit zonder bez zaden zadnego zadnej zadnych nigdy inte "
+    "ingen inget inga utan aldrig ej icke"
 )
 # Words that negate in one language and mean something else in another: only in that language.
 # Swedish "ni" is "you", Dutch "pas" "only": these negate only in their own language.
@@ -685,28 +620,7 @@ _NEGATORS_BY_LANG = {"it": frozenset({"mai"}), "fr": frozenset({"plus", "ni"}), 
 # Words of the list above that do not negate in a language: Portuguese "no" is "in the", Italian "ne" "of it".
 _NOT_NEGATORS_BY_LANG = {"pt": frozenset({"no"}), "it": frozenset({"ne"}), "nl": frozenset({"pas"})}
 # Clause boundaries ("but", "and"): a negator before them does not reach a keyword after them.
-_BOUNDARY_WORDS = frozenset(
-    [
-        "but",
-        "and",
-        "aber",
-        "sondern",
-        "und",
-        "mais",
-        "et",
-        "pero",
-        "sino",
-        "y",
-        "maar",
-        "och",
-        "ale",
-        "lecz",
-        "oraz",
-        "jednak",
-        "porem",
-        "tylko",
-    ]
-)
+_BOUNDARY_WORDS = _words("but and aber sondern und mais et pero sino y maar och ale lecz oraz jednak porem tylko")
 _BOUNDARY_WORDS_BY_LANG = {
     "it": frozenset({"ma", "pero", "e", "ed"}),
     "pt": frozenset({"mas", "e", "porem"}),
@@ -715,10 +629,6 @@ _BOUNDARY_WORDS_BY_LANG = {
     "pl": frozenset({"i", "a"}),
     "es": frozenset({"e"}),
 }
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
 
 
 # Between a negator and the keyword it negates there are only articles, pronouns for the thing, and
@@ -780,93 +690,17 @@ _WINDOW_CHARS = 80
 _NOT_NEGATING_NEXT = frozenset({"only", "nur", "seulement", "solo", "solamente", "apenas", "alleen", "tylko", "bara"})
 # "Rückerstattung brauche ich nicht.", "refund is not necessary": a negator closing the clause right after
 # the keyword, or before a word for "needed".
-_NEEDED = frozenset(
-    [
-        "needed",
-        "necessary",
-        "required",
-        "wanted",
-        "notig",
-        "notwendig",
-        "erforderlich",
-        "gewunscht",
-        "necessaire",
-        "necessaires",
-        "voulu",
-        "necesario",
-        "necesaria",
-        "necessario",
-        "necessaria",
-        "nodig",
-        "gewenst",
-        "potrzebny",
-        "potrzebna",
-        "potrzebne",
-        "konieczny",
-        "nodvandig",
-        "nodvandigt",
-        "behovs",
-        "behovlig",
-    ]
+_NEEDED = _words(
+    "needed necessary required wanted notig notwendig erforderlich gewunscht necessaire necessaires voulu "
+    "necesario necesaria necessario necessaria nodig gewenst potrzebny potrzebna potrzebne konieczny "
+    "nodvandig nodvandigt behovs behovlig"
 )
 # Between a keyword and a negator closing its clause, only these: the negator is then about wanting it.
-_WANT_WORDS = frozenset(
-    [
-        "i",
-        "we",
-        "ich",
-        "wir",
-        "je",
-        "nous",
-        "yo",
-        "io",
-        "ik",
-        "wij",
-        "jag",
-        "vi",
-        "eu",
-        "ja",
-        "my",
-        "is",
-        "are",
-        "it",
-        "ist",
-        "es",
-        "want",
-        "wanted",
-        "need",
-        "needed",
-        "möchte",
-        "mochte",
-        "möchten",
-        "mochten",
-        "will",
-        "wollen",
-        "brauche",
-        "brauchen",
-        "benötige",
-        "benotige",
-        "wünsche",
-        "wunsche",
-        "veux",
-        "voulons",
-        "quiero",
-        "queremos",
-        "voglio",
-        "vogliamo",
-        "quero",
-        "queremos",
-        "wil",
-        "willen",
-        "hoef",
-        "vill",
-        "behöver",
-        "behover",
-        "chce",
-        "chcę",
-        "potrzebuję",
-        "potrzebuje",
-    ]
+_WANT_WORDS = _words(
+    "i we ich wir je nous yo io ik wij jag vi eu ja my is are it ist es want wanted need needed möchte "
+    "mochte möchten mochten will wollen brauche brauchen benötige benotige wünsche wunsche veux voulons "
+    "quiero queremos voglio vogliamo quero queremos wil willen hoef vill behöver behover chce chcę "
+    "potrzebuję potrzebuje"
 )
 # CJK and Thai: negation before the keyword (zh, th) or after it (ja, ko), within the clause.
 _ZH_BEFORE = re.compile(
