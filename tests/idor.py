@@ -66,7 +66,10 @@ def store_b_objects() -> dict[type[models.Model], models.Model]:
         rule,
         m.RuleRun.objects.create(rule=rule, ticket=ticket, event_id=MARKER, matched=True),
         m.KeywordSet.objects.create(
-            name=f"{MARKER.lower()}-words", store=store, keywords=[{"text": MARKER, "lang": "", "mode": "word"}]
+            name=f"{MARKER.lower()}-words",
+            label=f"{MARKER} words",
+            store=store,
+            keywords=[{"text": MARKER, "lang": "", "mode": "word"}],
         ),
         macro,
         m.MacroVariant.objects.create(macro=macro, language="en", body=MARKER),

@@ -68,6 +68,8 @@ PLAIN_VIEW_OBJECTS = {
     "store_id": (m.Store, "pk"),
     "payload_id": (RawPayload, "pk"),
     "email_id": (QuarantinedEmail, "pk"),
+    "rule_id": (m.Rule, "pk"),
+    "keyword_set_id": (m.KeywordSet, "pk"),
 }
 # The sweep asks as two members of our store: one holding every role, who reaches every page any
 # role reaches, and one holding none, whom every permission check refuses; a check of the role
