@@ -505,6 +505,10 @@ class RuleWriteSerializer(serializers.Serializer):
     destroy=extend_schema(summary="Delete a rule", responses={204: OpenApiResponse(description="Deleted.")}),
 )
 class RuleViewSet(ApiView, viewsets.ModelViewSet):
+    """Rules of your stores and the ones for every store (``store`` null). Reading needs the
+    supervisor's rule permissions; a write is validated like the editor's (422 ``rule_invalid`` with
+    messages per field such as ``conditions.0.sets``) and audited."""
+
     serializer_class = RuleSerializer
     pagination_class = RuleCursor
     lookup_value_regex = "[0-9]{1,19}"
@@ -650,6 +654,10 @@ class KeywordSetWriteSerializer(serializers.Serializer):
     destroy=extend_schema(summary="Delete a keyword set", responses={204: OpenApiResponse(description="Deleted.")}),
 )
 class KeywordSetViewSet(ApiView, viewsets.ModelViewSet):
+    """The named, multilingual keyword lists the rules' text conditions match. Same permissions as
+    rules; a write is validated (422 ``keywords_invalid`` with messages such as ``keywords.3.mode``)
+    and audited."""
+
     serializer_class = KeywordSetSerializer
     pagination_class = KeywordSetCursor
     lookup_value_regex = "[0-9]{1,19}"
@@ -665,10 +673,10 @@ class KeywordSetViewSet(ApiView, viewsets.ModelViewSet):
         if self.action == "list":
             return (*self.refusals, 404)
         if self.action == "create":
-            return (*self.refusals, 409, 415, 422)
+            return (*self.refusals, 415, 422)
         if self.action in ("update", "partial_update"):
-            return (*self.refusals, 404, 409, 415, 422)
-        return (*self.refusals, 404, 409)
+            return (*self.refusals, 404, 415, 422)
+        return (*self.refusals, 404, 422)  # 422: a set some rule still names
 
     def shown(self, keyword_set: KeywordSet, code: int = status.HTTP_200_OK) -> Response:
         return Response(KeywordSetSerializer(self.get_queryset().get(pk=keyword_set.pk)).data, status=code)
