@@ -22,6 +22,7 @@ app.conf.task_routes = {
     "integrations.schedule_syncs": {"queue": "default"},
     "integrations.drain_outbox": {"queue": "outbox"},
     "tickets.triage_*": {"queue": "triage"},
+    "tickets.run_rules": {"queue": "triage"},
     "tickets.report_*": {"queue": "reports"},
 }
 app.conf.task_queues = None
@@ -77,6 +78,13 @@ app.conf.beat_schedule = {
         "task": "tickets.reconcile_refunds",
         "schedule": crontab(minute="*/30"),
         "options": {"expires": 1800},
+    },
+    # Time-based triage events (first response due, buyer silent, no activity, customs, approval
+    # waiting): each fires once per ticket and period (tickets/rules/clock.py).
+    "triage-clock": {
+        "task": "tickets.triage_clock",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 300},
     },
     "expire-unshipped-returns": {
         "task": "tickets.expire_unshipped_returns",

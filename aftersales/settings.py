@@ -343,6 +343,10 @@ if not 0 < BEAT_HEARTBEAT_SECONDS < BEAT_STALE_SECONDS:
 # A resolved ticket with no word from the buyer for this long is closed by the system.
 AUTO_CLOSE_RESOLVED_AFTER_HOURS = env_int("AFTERSALES_AUTO_CLOSE_HOURS", 96)
 
+# Triage rules run on the "triage" queue; inline, they run in-process right after the commit that
+# raised the event (tests, the demo, a desk with no worker).
+AFTERSALES_TRIAGE_INLINE = env_bool("AFTERSALES_TRIAGE_INLINE", False)
+
 # The refund report: a month with more refunds than this is exported by a background task (with
 # a progress bar) instead of inside the web request.
 EXPORT_INLINE_ROWS = env_int("AFTERSALES_EXPORT_INLINE_ROWS", 50_000)

@@ -14,3 +14,13 @@ class TicketsConfig(AppConfig):
         # time zone into the session at sign-in.
         from . import middleware  # noqa: F401
         from .api import auth  # noqa: F401
+
+        # Rules and keyword sets are cached per process; any write to them invalidates it.
+        from .rules import cache as rules_cache
+
+        rules_cache.connect()
+
+        # The triage rules hear of the domain events (tickets/rules/runner.py).
+        from .rules import runner
+
+        runner.connect()

@@ -24,6 +24,9 @@ DISPUTE_OPENED = "dispute_opened"
 ORDER_UPDATED = "order_updated"
 SLA_AT_RISK = "sla_at_risk"
 SLA_BREACHED = "sla_breached"
+REFUND_REQUESTED = "refund_requested"
+# A person changed a ticket's fields, status or assignee (never raised by a rule's own changes).
+TICKET_UPDATED = "ticket_updated"
 ANY = "*"
 
 

@@ -16,6 +16,19 @@ def ensure_member(user, store_id: int) -> None:
         raise NotFound()
 
 
+def ensure_allowed(actor, store_id: int, perm: str, *, actor_kind: str | None = None) -> None:
+    """A person must be a member of the store holding ``perm``; only automation (actor=None acting
+    as a rule) goes without, and a signed-in person can never claim to be a rule."""
+    from .states import ActorKind
+
+    if actor is None and actor_kind == ActorKind.RULE:
+        return
+    if actor is not None and actor_kind not in (None, "", ActorKind.USER):
+        raise ValueError(f"A signed-in person acts as a user, not as {actor_kind!r}.")
+    ensure_member(actor, store_id)
+    require(actor, perm)
+
+
 def require(user, perm: str) -> None:
     """Raise PermissionDenied unless the user holds the permission (``app.codename``)."""
     if user is None or not user.has_perm(perm):

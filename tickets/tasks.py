@@ -61,3 +61,20 @@ EXPORT_TIME_LIMIT = refund_export.time_limit()
 def report_refund_export(export_id: int) -> str:
     """Write a refund report file on the ``reports`` queue (tickets.report_* routes there)."""
     return refund_export.run_export(export_id)
+
+
+@shared_task(name="tickets.run_rules", acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def run_rules(event: dict) -> int:
+    """The triage rules of one domain event (routed to the "triage" queue). Safe to run twice: each
+    rule fires once per event id; a rule whose actions failed is tried again on the retry."""
+    from .rules import runner
+
+    return runner.handle(event)
+
+
+@shared_task(name="tickets.triage_clock", acks_late=True)
+def triage_clock() -> dict:
+    """The time-based triage events (no buyer reply for N days, approval waiting …), every 5 minutes."""
+    from .rules import clock
+
+    return clock.sweep()

@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     SLA_AT_RISK = "sla_at_risk", _("SLA at risk")
     SLA_BREACHED = "sla_breached", _("SLA breached")
     QC_FAILED = "qc_failed", _("A returned item failed QC")
+    ESCALATED = "escalated", _("A ticket was escalated to you")
 
 
 class Notification(models.Model):

@@ -49,6 +49,9 @@ TIMELINE_ACTIONS = (
     "evidence.attached",
     "order.replacement_created",
     "rma.restocked",
+    "ticket.macro_suggested",
+    "ticket.sla_policy_set",
+    "ticket.escalated",
 )
 STATUS_LABELS = {"ticket": TicketStatus, "returnauthorization": RmaStatus, "refund": RefundStatus}
 
@@ -61,6 +64,22 @@ class ThreadItem:
     text: str = ""
     note: str = ""
     attachments: tuple[Attachment, ...] = ()  # the message's files, shown under it
+    # Who did it when no person did: "Rule ‹name›" for a triage rule (the note then says no more).
+    by: str = ""
+
+
+def event_item(event: AuditEvent, names: dict[int, str] | None = None) -> ThreadItem:
+    """The timeline line of one audit event: a rule's reads "Rule ‹name› · <what>"."""
+    from ..rules.actions import rule_name_of
+
+    rule = rule_name_of(event.note) if event.actor_kind == ActorKind.RULE and event.note else None
+    if rule is not None:
+        return ThreadItem(
+            event.created_at, event=event, text=describe(event, names), by=_("Rule ‹%(name)s›") % {"name": rule}
+        )
+    return ThreadItem(
+        event.created_at, event=event, text=describe(event, names), note=_(event.note) if event.note else ""
+    )
 
 
 def _status(object_type: str, value: str | None) -> str:
@@ -138,6 +157,15 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
     if event.action == "order.replacement_created":
         kind = _label(ReplacementKind, after.get("kind"))
         return _("%(kind)s: replacement order %(number)s at no charge") % {"kind": kind, "number": after.get("number")}
+    if event.action == "ticket.macro_suggested":
+        return _("Macro suggested")
+    if event.action == "ticket.sla_policy_set":
+        return _("SLA policy set") if after.get("sla_policy") else _("SLA policy: the first matching one")
+    if event.action == "ticket.escalated":
+        told = after.get("supervisors", 0)
+        detail = after.get("detail", "")
+        text = _("Escalated to %(count)s supervisors") % {"count": told}
+        return f"{text}: {detail}" if detail else text
     if event.action == "rma.restocked":
         pieces = sum(int(q) for q in (after.get("lines") or {}).values() if str(q).isdigit())
         return _("Returned items back to stock: %(count)d") % {"count": pieces}
@@ -145,7 +173,7 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
 
 
 def thread(ticket: Ticket) -> list[ThreadItem]:
-    messages = ticket.messages.select_related("author").order_by("created_at", "id")
+    messages = ticket.messages.select_related("author", "sent_by_rule").order_by("created_at", "id")
     events = (
         AuditEvent.objects.filter(ticket=ticket, action__in=TIMELINE_ACTIONS)
         .select_related("actor")
@@ -163,9 +191,7 @@ def thread(ticket: Ticket) -> list[ThreadItem]:
             names[user.pk] = user.get_full_name() or user.get_username()
     files = evidence_selector.by_message(ticket.attachments.all())
     items = [ThreadItem(m.created_at, message=m, attachments=tuple(files.get(m.pk, ()))) for m in messages]
-    items += [
-        ThreadItem(e.created_at, event=e, text=describe(e, names), note=_(e.note) if e.note else "") for e in events
-    ]
+    items += [event_item(e, names) for e in events]
     return sorted(items, key=lambda item: item.at)
 
 
@@ -286,9 +312,7 @@ def timeline_since(ticket: Ticket, event_id: int) -> list[ThreadItem]:
     for e in events:
         if e.action == "ticket.assigned" and e.after.get("assignee_name"):
             names.setdefault(e.after["assignee"], e.after["assignee_name"])
-    return [
-        ThreadItem(e.created_at, event=e, text=describe(e, names), note=_(e.note) if e.note else "") for e in events
-    ]
+    return [event_item(e, names) for e in events]
 
 
 @dataclass(frozen=True)

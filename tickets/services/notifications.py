@@ -187,6 +187,25 @@ def supervisors_of(store_id: int) -> list[int]:
     )
 
 
+def escalate(ticket: Ticket, *, detail: str = "", actor=None, actor_kind: str | None = None, note: str = "") -> int:
+    """Tell the store's supervisors a ticket needs them (a triage rule's "escalate"), audited
+    (``note``: the audit note, "Rule ‹name›"); returns how many heard of it."""
+    from . import audit
+
+    told = notify(
+        supervisors_of(ticket.store_id), NotificationKind.ESCALATED, ticket=ticket, detail=detail or note, actor=actor
+    )
+    audit.record(
+        actor=actor,
+        actor_kind=actor_kind,
+        action="ticket.escalated",
+        obj=ticket,
+        after={"supervisors": told, **({"detail": detail[:200]} if detail else {})},
+        note=note,
+    )
+    return told
+
+
 # --- The bell ------------------------------------------------------------------------------------
 
 

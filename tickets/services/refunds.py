@@ -13,6 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import events
 from ..errors import (
     IdempotencyKeyInvalid,
     IdempotencyKeyReused,
@@ -357,6 +358,10 @@ def request_refund(
             },
             note=note,
         )
+        if kind_of_actor != ActorKind.RULE:  # the rules hear of it after commit (a rule's own: never, no loop)
+            events.emit(
+                events.REFUND_REQUESTED, store_id=refund.store_id, ticket_id=refund.ticket_id, refund_id=refund.pk
+            )
         if decision.self_approvable and requester is not None:
             transition_refund(refund, F.APPROVED, actor=actor, note=_("within the requester's approval limit"))
             refund_decisions.after_approval(refund)

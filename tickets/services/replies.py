@@ -21,7 +21,7 @@ from ..models import Direction, Macro, Message, Ticket
 from ..models.messages import SendStatus
 from ..models.outbox import OutboxKind
 from ..models.tickets import Channel
-from ..permissions import ensure_member, require
+from ..permissions import ensure_allowed, ensure_member, require
 from ..sanitize import clean_html, plain_text, text_to_html, truncate
 from ..states import TicketStatus
 from . import audit, outbox, search_index, sla
@@ -48,13 +48,17 @@ def send_reply(
     actor,
     then_status: str = "",
     macro: Macro | None = None,
+    actor_kind: str | None = None,
+    note: str = "",
+    sent_by_rule=None,
 ) -> Message:
     """Reply to the buyer with ``text`` (plain text, as typed or as a macro rendered it).
 
     ``then_status``: the ticket's status after the reply (e.g. waiting for the customer, resolved);
-    empty keeps it, except that a new ticket becomes open once an agent has answered it."""
-    ensure_member(actor, ticket.store_id)
-    require(actor, CHANGE)
+    empty keeps it, except that a new ticket becomes open once an agent has answered it.
+    A triage rule's automatic reply: actor=None, actor_kind=RULE, ``sent_by_rule`` the rule and
+    ``note`` "Rule ‹name›"; it is signed with the store's sender name."""
+    ensure_allowed(actor, ticket.store_id, CHANGE, actor_kind=actor_kind)
     text = (text or "").strip()
     if not text:
         raise DomainError(_("A reply needs some text."))
@@ -78,7 +82,12 @@ def send_reply(
             store_id=locked.store_id,
             direction=Direction.OUTBOUND,
             author=actor,
-            author_name=(actor.get_full_name() or actor.get_username())[:200],
+            author_name=(
+                (actor.get_full_name() or actor.get_username())
+                if actor is not None
+                else (locked.store.email_sender_name or locked.store.name)
+            )[:200],
+            sent_by_rule=sent_by_rule,
             body=html,
             original_language=locked.language,
             thread_key=answered.thread_key if answered else "",
@@ -98,9 +107,11 @@ def send_reply(
             setattr(locked, name, value)
         audit.record(
             actor=actor,
+            actor_kind=actor_kind,
             action="ticket.replied",
             obj=locked,
             after={"message": message.pk, "macro": macro.pk if macro else None, "channel": locked.channel},
+            note=note,
         )
         if delivered:
             outbox.enqueue(
@@ -112,7 +123,7 @@ def send_reply(
         search_index.refresh_on_commit([locked.pk])
         target = then_status or (TicketStatus.OPEN if locked.status == TicketStatus.NEW else "")
         if target and target != locked.status:
-            change_status(locked, target, actor=actor)
+            change_status(locked, target, actor=actor, actor_kind=actor_kind, note=note)
         else:
             sla.refresh_sla(locked, now=now)
     for name in (

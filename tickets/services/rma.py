@@ -12,7 +12,7 @@ from django.utils.translation import gettext_noop
 from ..errors import DomainError
 from ..locks import lock_if_free
 from ..models import OrderLine, QcResult, ReturnAuthorization, RmaLine, Ticket
-from ..permissions import ensure_member, require
+from ..permissions import ensure_allowed, ensure_member, require
 from ..states import RMA, ActorKind, RmaStatus, TicketStatus
 from . import audit, search_index, sequences
 from .transitions import transition
@@ -99,11 +99,13 @@ def create_rma(
     actor,
     return_address: str = "",
     label_url: str = "",
+    actor_kind: str | None = None,
+    note: str = "",
 ) -> ReturnAuthorization:
     """An agent's return for some of the order's lines ({order line id: quantity}), authorized at
-    once: the buyer may send the parcel. The return address defaults to the store's."""
-    ensure_member(actor, ticket.store_id)
-    require(actor, ADD)
+    once: the buyer may send the parcel. The return address defaults to the store's.
+    A triage rule creates one as actor=None, actor_kind=RULE (audit ``note`` "Rule ‹name›")."""
+    ensure_allowed(actor, ticket.store_id, ADD, actor_kind=actor_kind)
     if ticket.order_id is None:
         raise DomainError(_("Link the ticket to an order before creating a return."))
     wanted = {pk: qty for pk, qty in lines.items() if qty}
@@ -141,11 +143,13 @@ def create_rma(
         RmaLine.objects.bulk_create([RmaLine(rma=rma, order_line_id=pk, quantity=qty) for pk, qty in wanted.items()])
         audit.record(
             actor=actor,
+            actor_kind=actor_kind,
             action="rma.created",
             obj=rma,
             after={"status": rma.status, "number": rma.number, "lines": {str(k): v for k, v in wanted.items()}},
+            note=note,
         )
-        transition_rma(rma, RmaStatus.AUTHORIZED, actor=actor)
+        transition_rma(rma, RmaStatus.AUTHORIZED, actor=actor, actor_kind=actor_kind, note=note)
         search_index.refresh_on_commit([ticket.pk])
     return rma
 

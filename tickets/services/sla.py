@@ -1,4 +1,5 @@
-"""SLA clocks: due times from the first matching policy, in the store's business hours.
+"""SLA clocks: due times from the ticket's own policy (``Ticket.sla_policy``, set by a triage rule)
+or else the first matching one, in the store's business hours.
 
 Each ticket carries its due times (first response, next response, resolution, and the reply owed
 after a failed QC: the buyer is told what the warehouse found, met by the first reply after the
@@ -74,14 +75,20 @@ class _Policies:
     def targets(self, ticket: Ticket, tier: str) -> Targets:
         if self._policies is None:
             self._policies = list(SlaPolicy.objects.filter(enabled=True).order_by("position", "id"))
-        for policy in self._policies:
+        # A policy set on the ticket (by a triage rule or a person) wins while it is enabled.
+        chosen = [
+            p
+            for p in self._policies
+            if ticket.sla_policy_id and p.pk == ticket.sla_policy_id and p.store_id in (None, ticket.store_id)
+        ]
+        for policy in chosen or self._policies:
             if policy.store_id not in (None, ticket.store_id):
                 continue
-            if policy.priority and policy.priority != ticket.priority:
+            if not chosen and policy.priority and policy.priority != ticket.priority:
                 continue
-            if policy.customer_tier and policy.customer_tier != tier:
+            if not chosen and policy.customer_tier and policy.customer_tier != tier:
                 continue
-            if policy.ticket_type and policy.ticket_type != ticket.type:
+            if not chosen and policy.ticket_type and policy.ticket_type != ticket.type:
                 continue
             return Targets(
                 policy.first_response_minutes,

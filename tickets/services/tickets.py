@@ -15,7 +15,7 @@ from ..locks import lock, lock_if_free, lock_ticket_thread
 from ..models import AuditEvent, Customer, Direction, Message, Order, Store, Ticket
 from ..models.notifications import NotificationKind
 from ..models.tickets import Channel, Priority, TicketReason, TicketType
-from ..permissions import ensure_member, require
+from ..permissions import ensure_allowed, ensure_member, require
 from ..sanitize import clean_html, preview
 from ..states import TICKET, ActorKind, TicketStatus
 from . import audit, notifications, search_index, sequences, sla
@@ -161,10 +161,19 @@ def change_status(ticket: Ticket, status: str, *, actor, actor_kind: str | None 
             ticket, status, machine=TICKET, actor=actor, actor_kind=actor_kind, changes=changes, note=note
         )
         sla.refresh_sla(moved)
+        if actor is not None:  # a person's move: the rules hear of it (a rule's own never)
+            from .ticket_fields import announce_update
+
+            event = AuditEvent.objects.filter(ticket=moved, action="ticket.status_changed").order_by("-pk").first()
+            if event is not None:
+                announce_update(moved, event, actor_kind=actor_kind, changed=["status"])
     return moved
 
 
-def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) -> Ticket:
+def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None, note: str = "", team=None) -> Ticket:
+    """Give the ticket to ``assignee`` (None: nobody). ``team``: the team it goes to as well (a
+    rule's round robin names the team it picked from; its audit row says which, see
+    rules.actions.next_in_team)."""
     if actor is not None:
         ensure_member(actor, ticket.store_id)
         require(actor, CHANGE)
@@ -173,12 +182,17 @@ def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) ->
     with transaction.atomic():
         locked = lock(Ticket, ticket.pk)
         before = locked.assignee_id
-        if before == (assignee.pk if assignee else None):
+        same_team = team is None or locked.team_id == team.pk
+        if before == (assignee.pk if assignee else None) and same_team:
             return ticket
         locked.assignee = assignee
+        fields = ["assignee", "last_activity_at", "updated_at"]
+        if not same_team:
+            locked.team = team
+            fields.append("team")
         locked.last_activity_at = timezone.now()
-        locked.save(update_fields=["assignee", "last_activity_at", "updated_at"])
-        audit.record(
+        locked.save(update_fields=fields)
+        event = audit.record(
             actor=actor,
             actor_kind=actor_kind,
             action="ticket.assigned",
@@ -187,24 +201,32 @@ def assign(ticket: Ticket, assignee, *, actor, actor_kind: str | None = None) ->
             after={
                 "assignee": locked.assignee_id,
                 "assignee_name": (assignee.get_full_name() or assignee.get_username()) if assignee else "",
+                **({"team": team.pk, "team_name": team.name} if team is not None else {}),
             },
+            note=note,
         )
-        if assignee is not None:  # not when assigning oneself (notify leaves the actor out)
+        if assignee is not None and assignee.pk != before:  # not when assigning oneself (notify leaves the actor out)
             notifications.notify(
                 [assignee],
                 NotificationKind.ASSIGNED,
                 ticket=locked,
-                detail=(actor.get_full_name() or actor.get_username()) if actor else "",
+                detail=(actor.get_full_name() or actor.get_username()) if actor else note,
                 actor=actor,
             )
+        if actor is not None:
+            from .ticket_fields import announce_update
+
+            announce_update(locked, event, actor_kind=actor_kind, changed=["assignee"])
     ticket.assignee = assignee
+    ticket.team = locked.team
     ticket.last_activity_at = locked.last_activity_at
     return ticket
 
 
-def add_internal_note(ticket: Ticket, body: str, *, actor) -> Message:
-    ensure_member(actor, ticket.store_id)
-    require(actor, CHANGE)
+def add_internal_note(ticket: Ticket, body: str, *, actor, actor_kind: str | None = None, note: str = "") -> Message:
+    """A note for the team. A rule's note (actor=None, actor_kind=RULE) is signed with ``note``
+    ("Rule ‹name›")."""
+    ensure_allowed(actor, ticket.store_id, CHANGE, actor_kind=actor_kind)
     html = clean_html(body)
     if not preview(html).strip():
         raise DomainError(_("A note needs some text."))
@@ -215,12 +237,19 @@ def add_internal_note(ticket: Ticket, body: str, *, actor) -> Message:
             store_id=ticket.store_id,
             direction=Direction.NOTE,
             author=actor,
-            author_name=actor.get_full_name() or actor.get_username(),
+            author_name=(actor.get_full_name() or actor.get_username()) if actor else note[:200],
             body=html,
             created_at=now,
         )
         Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=now)
-        audit.record(actor=actor, action="ticket.note_added", obj=ticket, after={"message": message.pk})
+        audit.record(
+            actor=actor,
+            actor_kind=actor_kind,
+            action="ticket.note_added",
+            obj=ticket,
+            after={"message": message.pk},
+            note=note,
+        )
         notifications.notify_mentions(message, actor=actor)
         search_index.refresh_on_commit([ticket.pk])
     return message

@@ -1,0 +1,622 @@
+"""What a rule can test: registry name → condition (its params and ``evaluate``).
+
+``evaluate(facts, params) -> (result, why)``: ``why`` is a short sentence with the evidence
+("“Rückerstattung” (de, word start) in the body", "delivered 12 days ago; window 30 days"). It is
+a ``Why``: translated and formatted only when shown (``str(why)``), so running 200 rules over a
+message costs no gettext call for the hundreds of reasons nobody reads.
+
+``params`` are the condition's JSON as validated by ``schema.validate_rule`` (defaults filled in
+there); the engine applies a condition's ``"not": true``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext_lazy as _lazy
+
+from ..models import Channel, CustomerTier, Platform, Priority, TicketReason, TicketType
+from ..models.orders import Fulfilment, TrackingStatus
+from ..money import Money
+from .facts import Facts
+from .params import OP_SYMBOLS, OPS, ConditionType, Param, compare
+
+LANGUAGES = (
+    ("en", _lazy("English")),
+    ("de", _lazy("German")),
+    ("fr", _lazy("French")),
+    ("es", _lazy("Spanish")),
+    ("it", _lazy("Italian")),
+    ("pt", _lazy("Portuguese")),
+    ("nl", _lazy("Dutch")),
+    ("pl", _lazy("Polish")),
+    ("sv", _lazy("Swedish")),
+    ("ja", _lazy("Japanese")),
+    ("zh", _lazy("Chinese")),
+    ("ko", _lazy("Korean")),
+    ("th", _lazy("Thai")),
+)
+MODE_WORDS = {
+    "word": gettext_noop("whole word"),
+    "prefix": gettext_noop("word start"),
+    "substring": gettext_noop("anywhere"),
+}
+FIELD_WORDS = {"subject": gettext_noop("in the subject"), "body": gettext_noop("in the body")}
+
+
+class Why:
+    """A reason, translated and formatted when shown. ``params`` values may be Why themselves."""
+
+    __slots__ = ("message", "params", "plural", "count")
+
+    def __init__(self, message: str, params: dict[str, Any] | None = None, *, plural: str = "", count: int = 0):
+        self.message, self.params, self.plural, self.count = message, params, plural, count
+
+    def __str__(self) -> str:
+        text = ngettext(self.message, self.plural, self.count) if self.plural else gettext(self.message)
+        if not self.params:
+            return text
+        return text % {key: _shown(value) for key, value in self.params.items()}
+
+    def __repr__(self) -> str:
+        return f"Why({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+def _shown(value: Any) -> Any:
+    if isinstance(value, Why):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(_shown(v)) for v in value)
+    if isinstance(value, Money):
+        return value.format()
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return value
+
+
+Result = tuple[bool, Any]
+
+
+def _listed(values) -> str:
+    return ", ".join(str(v) for v in values)
+
+
+# --- text ------------------------------------------------------------------------------------------
+
+
+def _hit_why(hit) -> Why:
+    return Why(
+        gettext_noop("“%(keyword)s” (%(lang)s, %(mode)s) %(where)s"),
+        {
+            "keyword": hit.keyword,
+            "lang": hit.lang or "*",
+            "mode": Why(MODE_WORDS.get(hit.mode, hit.mode)),
+            "where": Why(FIELD_WORDS.get(hit.field, hit.field)),
+        },
+    )
+
+
+def text_condition(facts: Facts, p: dict) -> Result:
+    sets: Sequence[str] = p["sets"]
+    where = p.get("where") or "all"
+    match_all = p.get("match") == "all"
+    found: dict[str, list] = {}
+    negated = None
+    for name in sets:
+        hits = facts.hits_of(name)
+        if hits is None:
+            return False, Why(gettext_noop("there is no keyword set “%(set)s” for this store"), {"set": name})
+        good = []
+        for hit in hits:
+            if where != "all" and hit.field != where:
+                continue
+            if hit.negated:
+                negated = negated or hit
+                continue
+            good.append(hit)
+        if good:
+            found[name] = good
+            if not match_all:
+                break
+        elif match_all:
+            if negated is not None:
+                return False, Why(
+                    gettext_noop("%(set)s: only negated, %(hit)s"), {"set": name, "hit": _hit_why(negated)}
+                )
+            return False, Why(gettext_noop("no keyword of %(set)s %(where)s"), {"set": name, "where": _where(where)})
+    if not found:
+        if negated is not None:
+            return False, Why(gettext_noop("only negated: %(hit)s"), {"hit": _hit_why(negated)})
+        return False, Why(
+            gettext_noop("no keyword of %(sets)s %(where)s"), {"sets": list(sets), "where": _where(where)}
+        )
+    evidence = [_hit_why(hits[0]) for hits in found.values()]
+    if p.get("main"):
+        from .text import main_request
+
+        candidates = list(p.get("among") or sets)
+        all_hits = {}
+        for name in candidates:
+            hits = facts.hits_of(name)
+            if hits:
+                all_hits[name] = [h for h in hits if not h.negated and (where == "all" or h.field == where)]
+        main = main_request(all_hits, candidates)
+        if main not in sets:
+            if main is None:
+                return False, Why(gettext_noop("%(hits)s, but no main request stands out"), {"hits": evidence})
+            return False, Why(
+                gettext_noop("%(hits)s, but the main request is %(main)s"), {"hits": evidence, "main": main}
+            )
+        return True, Why(gettext_noop("%(hits)s; the main request is %(main)s"), {"hits": evidence, "main": main})
+    return True, Why(gettext_noop("%(hits)s"), {"hits": evidence})
+
+
+def _where(where: str) -> Why:
+    if where == "subject":
+        return Why(gettext_noop("in the subject"))
+    if where == "body":
+        return Why(gettext_noop("in the body"))
+    return Why(gettext_noop("in the message"))
+
+
+def withdrawal_condition(facts: Facts, p: dict) -> Result:
+    if facts.text.withdrawal:
+        return True, Why(gettext_noop("a statutory withdrawal is declared"))
+    return False, Why(gettext_noop("no statutory withdrawal"))
+
+
+# --- store and order -------------------------------------------------------------------------------
+
+
+def store_condition(facts: Facts, p: dict) -> Result:
+    name = str(facts.store) if facts.store is not None else ""
+    if facts.store_id in p["stores"]:
+        return True, Why(gettext_noop("the store is %(store)s"), {"store": name})
+    if facts.store_id is None:
+        return False, Why(gettext_noop("no store"))
+    return False, Why(gettext_noop("the store %(store)s is not one of those listed"), {"store": name})
+
+
+def _in(value: str, values: Sequence[str], *, is_msg: str, not_msg: str, none_msg: str) -> Result:
+    if not value:
+        return False, Why(none_msg)
+    if value in values:
+        return True, Why(is_msg, {"value": value})
+    return False, Why(not_msg, {"value": value, "values": list(values)})
+
+
+def platform_condition(facts: Facts, p: dict) -> Result:
+    return _in(
+        facts.platform,
+        p["platforms"],
+        is_msg=gettext_noop("platform %(value)s"),
+        not_msg=gettext_noop("platform %(value)s, not %(values)s"),
+        none_msg=gettext_noop("no platform known"),
+    )
+
+
+def fulfilment_condition(facts: Facts, p: dict) -> Result:
+    if not facts.has_order:
+        return False, Why(gettext_noop("no order"))
+    return _in(
+        facts.fulfilment,
+        p["values"],
+        is_msg=gettext_noop("fulfilled as %(value)s"),
+        not_msg=gettext_noop("fulfilled as %(value)s, not %(values)s"),
+        none_msg=gettext_noop("fulfilment unknown"),
+    )
+
+
+def _threshold(p: dict) -> Money:
+    return Money.of(str(p["amount"]), p["currency"])
+
+
+def _money_compare(facts: Facts, amount: Money, p: dict, what: str) -> Result:
+    limit = _threshold(p)
+    converted = facts.convert(amount, limit.currency)
+    if converted is None:
+        return False, Why(
+            gettext_noop("no exchange rate %(base)s→%(quote)s on %(day)s"),
+            {"base": amount.currency, "quote": limit.currency, "day": facts.now.date().isoformat()},
+        )
+    ok = compare(p["op"], converted.amount, limit.amount)
+    shown = str(amount) if converted is amount else f"{amount} = {converted}"
+    return ok, Why(
+        gettext_noop("%(what)s %(amount)s %(op)s %(limit)s: %(answer)s"),
+        {
+            "what": Why(what),
+            "amount": shown,
+            "op": OP_SYMBOLS[p["op"]],
+            "limit": str(limit),
+            "answer": Why(gettext_noop("yes") if ok else gettext_noop("no")),
+        },
+    )
+
+
+def order_total_condition(facts: Facts, p: dict) -> Result:
+    if facts.order_total is None:
+        return False, Why(gettext_noop("no order"))
+    return _money_compare(facts, facts.order_total, p, gettext_noop("order total"))
+
+
+def line_price_condition(facts: Facts, p: dict) -> Result:
+    priced = [line for line in facts.lines if line.unit_price is not None]
+    if not priced:
+        return False, Why(gettext_noop("no order lines"))
+    last: Result = (False, Why(gettext_noop("no order lines")))
+    for line in priced:
+        ok, why = _money_compare(facts, line.unit_price, p, gettext_noop("unit price"))
+        if ok:
+            return True, Why(gettext_noop("%(sku)s: %(why)s"), {"sku": line.sku, "why": why})
+        last = (False, why)
+    if len(priced) == 1:
+        return last
+    return False, Why(
+        gettext_noop("no line's unit price is %(op)s %(limit)s (last: %(why)s)"),
+        {"op": OP_SYMBOLS[p["op"]], "limit": str(_threshold(p)), "why": last[1]},
+    )
+
+
+def category_condition(facts: Facts, p: dict) -> Result:
+    wanted = {c.casefold() for c in p["categories"]}
+    have = [line.category for line in facts.lines if line.category]
+    for category in have:
+        if category in wanted:
+            return True, Why(gettext_noop("a line in category %(category)s"), {"category": category})
+    if not facts.lines:
+        return False, Why(gettext_noop("no order lines"))
+    if not have:
+        return False, Why(gettext_noop("the order's lines have no category"))
+    return False, Why(
+        gettext_noop("categories %(have)s, none of %(wanted)s"), {"have": sorted(set(have)), "wanted": p["categories"]}
+    )
+
+
+def sku_matches(sku: str, pattern: str) -> bool:
+    sku, pattern = sku.casefold(), pattern.casefold()
+    if pattern.endswith("*"):
+        return sku.startswith(pattern[:-1])
+    return sku == pattern
+
+
+def sku_condition(facts: Facts, p: dict) -> Result:
+    for line in facts.lines:
+        for pattern in p["skus"]:
+            if line.sku and sku_matches(line.sku, pattern):
+                return True, Why(gettext_noop("SKU %(sku)s matches %(pattern)s"), {"sku": line.sku, "pattern": pattern})
+    if not facts.lines:
+        return False, Why(gettext_noop("no order lines"))
+    return False, Why(gettext_noop("no SKU matches %(patterns)s"), {"patterns": p["skus"]})
+
+
+def has_order_condition(facts: Facts, p: dict) -> Result:
+    if facts.has_order:
+        return True, Why(gettext_noop("the ticket has an order"))
+    return False, Why(gettext_noop("no order"))
+
+
+def _delivered_why(days: int) -> Why:
+    return Why(
+        gettext_noop("delivered %(days)s day ago"),
+        {"days": days},
+        plural=gettext_noop("delivered %(days)s days ago"),
+        count=days,
+    )
+
+
+def within_return_window_condition(facts: Facts, p: dict) -> Result:
+    days = facts.days_since_delivery
+    if days is None:
+        return False, Why(gettext_noop("not delivered"))
+    window = facts.return_window_days
+    if window is None:
+        return False, Why(
+            gettext_noop("%(delivered)s; no store, so no return window"), {"delivered": _delivered_why(days)}
+        )
+    ok = days <= window
+    return ok, Why(
+        gettext_noop("%(delivered)s; window %(window)s days")
+        if ok
+        else gettext_noop("%(delivered)s; window %(window)s days, past it"),
+        {"delivered": _delivered_why(days), "window": window},
+    )
+
+
+def days_since_delivery_condition(facts: Facts, p: dict) -> Result:
+    days = facts.days_since_delivery
+    if days is None:
+        return False, Why(gettext_noop("not delivered"))
+    ok = compare(p["op"], days, p["days"])
+    return ok, Why(
+        gettext_noop("%(delivered)s (%(op)s %(limit)s: %(answer)s)"),
+        {
+            "delivered": _delivered_why(days),
+            "op": OP_SYMBOLS[p["op"]],
+            "limit": p["days"],
+            "answer": Why(gettext_noop("yes") if ok else gettext_noop("no")),
+        },
+    )
+
+
+def tracking_status_condition(facts: Facts, p: dict) -> Result:
+    if not facts.has_order:
+        return False, Why(gettext_noop("no order"))
+    return _in(
+        facts.tracking_status,
+        p["values"],
+        is_msg=gettext_noop("tracking status %(value)s"),
+        not_msg=gettext_noop("tracking status %(value)s, not %(values)s"),
+        none_msg=gettext_noop("no tracking status"),
+    )
+
+
+# --- buyer -----------------------------------------------------------------------------------------
+
+
+def buyer_tier_condition(facts: Facts, p: dict) -> Result:
+    return _in(
+        facts.customer_tier,
+        p["values"],
+        is_msg=gettext_noop("buyer tier %(value)s"),
+        not_msg=gettext_noop("buyer tier %(value)s, not %(values)s"),
+        none_msg=gettext_noop("no buyer known"),
+    )
+
+
+def return_risk_condition(facts: Facts, p: dict) -> Result:
+    if facts.return_risk:
+        return True, Why(gettext_noop("the buyer is flagged as a return risk"))
+    return False, Why(gettext_noop("the buyer is not flagged as a return risk"))
+
+
+def return_count_condition(facts: Facts, p: dict) -> Result:
+    count = facts.returns_within(p["days"])
+    ok = compare(p["op"], count, p["count"])
+    return ok, Why(
+        gettext_noop("%(count)s returns in %(days)s days (%(op)s %(limit)s: %(answer)s)"),
+        {
+            "count": count,
+            "days": p["days"],
+            "op": OP_SYMBOLS[p["op"]],
+            "limit": p["count"],
+            "answer": Why(gettext_noop("yes") if ok else gettext_noop("no")),
+        },
+    )
+
+
+# --- ticket ----------------------------------------------------------------------------------------
+
+
+def _field_condition(attr: str, label: str):
+    def evaluate(facts: Facts, p: dict) -> Result:
+        value = getattr(facts, attr)
+        if value in p["values"]:
+            return True, Why(gettext_noop("%(field)s is %(value)s"), {"field": Why(label), "value": value})
+        if not value:
+            return False, Why(gettext_noop("%(field)s is not set"), {"field": Why(label)})
+        return False, Why(
+            gettext_noop("%(field)s is %(value)s, not %(values)s"),
+            {"field": Why(label), "value": value, "values": list(p["values"])},
+        )
+
+    return evaluate
+
+
+def language_condition(facts: Facts, p: dict) -> Result:
+    value = facts.language
+    primary = value.replace("_", "-").split("-")[0].lower()
+    if not primary:
+        return False, Why(gettext_noop("the language is unknown"))
+    if primary in p["values"]:
+        return True, Why(gettext_noop("the language is %(value)s"), {"value": value})
+    return False, Why(
+        gettext_noop("the language is %(value)s, not %(values)s"), {"value": value, "values": list(p["values"])}
+    )
+
+
+def tags_condition(facts: Facts, p: dict) -> Result:
+    wanted = list(p["tags"])
+    have = [t for t in wanted if t in facts.tags]
+    match = p.get("match") or "any"
+    if match == "all":
+        missing = [t for t in wanted if t not in facts.tags]
+        if missing:
+            return False, Why(gettext_noop("tags %(missing)s missing"), {"missing": missing})
+        return True, Why(gettext_noop("tagged %(tags)s"), {"tags": have})
+    if match == "none":
+        if have:
+            return False, Why(gettext_noop("tagged %(tags)s"), {"tags": have})
+        return True, Why(gettext_noop("none of %(tags)s"), {"tags": wanted})
+    if have:
+        return True, Why(gettext_noop("tagged %(tags)s"), {"tags": have})
+    return False, Why(gettext_noop("none of %(tags)s"), {"tags": wanted})
+
+
+def business_hours_condition(facts: Facts, p: dict) -> Result:
+    calendar = facts.calendar
+    if calendar is None:
+        return False, Why(gettext_noop("no store, so no business hours"))
+    if calendar.always_open:
+        return True, Why(gettext_noop("the store is open around the clock"))
+    local = facts.now.astimezone(calendar.zone)
+    window = calendar.window(local.date())
+    shown = local.strftime("%a %H:%M")
+    if window is not None and window[0] <= facts.now < window[1]:
+        return True, Why(gettext_noop("%(now)s is within business hours"), {"now": shown})
+    return False, Why(gettext_noop("%(now)s is outside business hours"), {"now": shown})
+
+
+# --- the registry ----------------------------------------------------------------------------------
+
+_OP = Param("op", "op", _lazy("Comparison"), choices=OPS)
+_MONEY = (
+    _OP,
+    Param("amount", "money", _lazy("Amount")),
+    Param("currency", "currency", _lazy("Currency")),
+)
+MATCHES = (("any", _lazy("any of them")), ("all", _lazy("all of them")))
+WHERE = (("all", _lazy("subject and body")), ("subject", _lazy("subject")), ("body", _lazy("body")))
+TAG_MATCHES = (("any", _lazy("any of")), ("all", _lazy("all of")), ("none", _lazy("none of")))
+
+CONDITIONS: dict[str, ConditionType] = {
+    c.name: c
+    for c in (
+        ConditionType(
+            "text",
+            _lazy("Text contains keywords"),
+            (
+                Param("sets", "keyword_sets", _lazy("Keyword sets")),
+                Param("match", "choice", _lazy("Match"), required=False, choices=MATCHES, default="any"),
+                Param("where", "choice", _lazy("Where"), required=False, choices=WHERE, default="all"),
+                Param(
+                    "main",
+                    "bool",
+                    _lazy("Only as the main request"),
+                    required=False,
+                    default=False,
+                    help=_lazy(
+                        "When the message asks for several things, one of these sets must be what it mainly asks."
+                    ),
+                ),
+                Param(
+                    "among",
+                    "keyword_sets",
+                    _lazy("Main request among"),
+                    required=False,
+                    default=None,
+                    help=_lazy("The sets competing for the main request (empty: the sets above)."),
+                ),
+            ),
+            text_condition,
+            cost=5,
+            help=_lazy(
+                "A keyword that is not negated (“I do not want a refund”), quoted replies and signatures left out."
+            ),
+        ),
+        ConditionType("withdrawal", _lazy("Statutory withdrawal"), (), withdrawal_condition, cost=4),
+        ConditionType("store", _lazy("Store"), (Param("stores", "stores", _lazy("Stores")),), store_condition),
+        ConditionType(
+            "platform",
+            _lazy("Platform"),
+            (Param("platforms", "choices", _lazy("Platforms"), choices=Platform.choices),),
+            platform_condition,
+        ),
+        ConditionType(
+            "fulfilment",
+            _lazy("Fulfilment"),
+            (Param("values", "choices", _lazy("Fulfilment"), choices=Fulfilment.choices),),
+            fulfilment_condition,
+        ),
+        ConditionType("order_total", _lazy("Order total"), _MONEY, order_total_condition, cost=3),
+        ConditionType("line_price", _lazy("An item's price"), _MONEY, line_price_condition, cost=3),
+        ConditionType(
+            "category",
+            _lazy("Product category"),
+            (Param("categories", "strings", _lazy("Categories")),),
+            category_condition,
+        ),
+        ConditionType(
+            "sku",
+            _lazy("SKU"),
+            (Param("skus", "strings", _lazy("SKUs"), help=_lazy("Exact, or a prefix ending in * (PHONE-*).")),),
+            sku_condition,
+        ),
+        ConditionType("has_order", _lazy("Has an order"), (), has_order_condition),
+        ConditionType(
+            "within_return_window",
+            _lazy("Delivered, within the return window"),
+            (),
+            within_return_window_condition,
+            help=_lazy("Days since delivery at most the store's return window."),
+        ),
+        ConditionType(
+            "days_since_delivery",
+            _lazy("Days since delivery"),
+            (_OP, Param("days", "int", _lazy("Days"))),
+            days_since_delivery_condition,
+        ),
+        ConditionType(
+            "tracking_status",
+            _lazy("Tracking status"),
+            (Param("values", "choices", _lazy("Tracking status"), choices=TrackingStatus.choices),),
+            tracking_status_condition,
+        ),
+        ConditionType(
+            "buyer_tier",
+            _lazy("Buyer tier"),
+            (Param("values", "choices", _lazy("Tiers"), choices=CustomerTier.choices),),
+            buyer_tier_condition,
+        ),
+        ConditionType("return_risk", _lazy("Buyer is a return risk"), (), return_risk_condition),
+        ConditionType(
+            "return_count",
+            _lazy("Buyer's returns in a period"),
+            (_OP, Param("count", "int", _lazy("Returns")), Param("days", "int", _lazy("In the last days"))),
+            return_count_condition,
+            cost=3,
+        ),
+        ConditionType(
+            "ticket_type",
+            _lazy("Ticket type"),
+            (Param("values", "choices", _lazy("Types"), choices=TicketType.choices),),
+            _field_condition("type", gettext_noop("the type")),
+        ),
+        ConditionType(
+            "ticket_reason",
+            _lazy("Ticket reason"),
+            (Param("values", "choices", _lazy("Reasons"), choices=TicketReason.choices),),
+            _field_condition("reason", gettext_noop("the reason")),
+        ),
+        ConditionType(
+            "language",
+            _lazy("Language"),
+            (Param("values", "choices", _lazy("Languages"), choices=LANGUAGES),),
+            language_condition,
+            cost=4,
+        ),
+        ConditionType(
+            "priority",
+            _lazy("Priority"),
+            (Param("values", "choices", _lazy("Priorities"), choices=Priority.choices),),
+            _field_condition("priority", gettext_noop("the priority")),
+        ),
+        ConditionType(
+            "channel",
+            _lazy("Channel"),
+            (Param("values", "choices", _lazy("Channels"), choices=Channel.choices),),
+            _field_condition("channel", gettext_noop("the channel")),
+        ),
+        ConditionType(
+            "tags",
+            _lazy("Tags"),
+            (
+                Param("match", "choice", _lazy("Match"), required=False, choices=TAG_MATCHES, default="any"),
+                Param("tags", "tags", _lazy("Tags")),
+            ),
+            tags_condition,
+        ),
+        ConditionType("business_hours", _lazy("Within business hours"), (), business_hours_condition, cost=2),
+    )
+}
+
+# Conditions that read the message text (simulate loads bodies only for them).
+TEXT_CONDITIONS = frozenset({"text", "withdrawal", "language"})
+
+
+def evaluate(condition: dict, facts: Facts) -> Result:
+    """One condition (its "not" applied), with its defaults filled in."""
+    kind = CONDITIONS[condition["type"]]
+    params = {p.name: condition.get(p.name, p.default) for p in kind.params}
+    result, why = kind.evaluate(facts, params)
+    if condition.get("not"):
+        return (not result), Why(gettext_noop("not: %(why)s"), {"why": why})
+    return result, why

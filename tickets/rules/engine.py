@@ -1,0 +1,441 @@
+"""The rules engine: which rules match a message, why, and what they would leave on the ticket.
+
+``evaluate`` and ``preview`` are pure (they read, never write): "try it", "simulate", the corpus
+and the bench use them, and the runner (runner.py) uses ``evaluate_rule`` before it applies the
+actions for real. A rule matches when all its conditions hold; they are checked cheapest first and
+the check stops at the first that fails (``explain=True`` checks them all, for "try it").
+
+Speed: each rule's conditions are compiled once per process (defaults filled, sorted by cost),
+each keyword set is searched once per message (``Facts.hits_of``), and a condition's reason is a
+``Why`` formatted only when shown.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from ..models import Direction, Macro, Message, Rule, Ticket
+from . import cache
+from .conditions import CONDITIONS, TEXT_CONDITIONS, Why
+from .facts import Facts, _lines_of, _message_text, _tags_of, return_dates_of
+
+logger = logging.getLogger(__name__)
+
+ESCALATED_TAG = "escalated"  # what actions.escalate adds
+
+
+class ConditionResult(NamedTuple):
+    """One condition of a rule checked: ``result`` None when it was not checked (an earlier one
+    failed); ``why`` is the translated reason."""
+
+    condition: dict
+    result: bool | None
+    reason: Any  # a Why (or str)
+
+    @property
+    def why(self) -> str:
+        return str(self.reason)
+
+
+class ActionPlan:
+    """What a matched rule would do: the action and its description (built when first read)."""
+
+    __slots__ = ("action", "_description")
+
+    def __init__(self, action: dict, description: str | None = None) -> None:
+        self.action = action
+        self._description = description
+
+    @property
+    def description(self) -> str:
+        if self._description is None:
+            from .actions import describe
+
+            self._description = describe(self.action)
+        return self._description
+
+    def __repr__(self) -> str:
+        return f"ActionPlan({self.action!r})"
+
+
+class RuleResult(NamedTuple):
+    rule: Rule
+    matched: bool
+    conditions: tuple[ConditionResult, ...]
+    actions: tuple[ActionPlan, ...]
+    stopped_by: str = ""  # not evaluated: this earlier rule matched and stops the rest
+
+
+@dataclass
+class Outcome:
+    """What the matched rules would leave on the ticket, and every rule's result."""
+
+    language: str
+    type: str
+    reason: str
+    tags: list[str]
+    priority: str
+    reply: dict | None
+    suggested_macro: int | None
+    results: list[RuleResult]
+    text: Any  # PreparedText
+    other: list[str] = field(default_factory=list)  # assign, escalate, RMA, SLA, note: described
+
+    @property
+    def matched(self) -> list[RuleResult]:
+        return [r for r in self.results if r.matched]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The shape of ``POST /api/rules/try/``'s answer."""
+        return {
+            "language": self.language,
+            "type": self.type,
+            "reason": self.reason,
+            "tags": list(self.tags),
+            "priority": self.priority,
+            "reply": self.reply,
+            "suggested_macro": self.suggested_macro,
+            "matched": [result_dict(r) for r in self.matched],
+            "rules": [result_dict(r) for r in self.results],
+            "text": {
+                "cleaned": self.text.body,
+                "subject": self.text.subject,
+                "removed": [{"kind": r.kind, "text": r.text} for r in self.text.removed],
+                "steps": [list(step) for step in self.text.steps],
+                "withdrawal": self.text.withdrawal,
+            },
+        }
+
+
+def result_dict(result: RuleResult) -> dict[str, Any]:
+    return {
+        "rule": result.rule.pk,
+        "name": result.rule.name,
+        "matched": result.matched,
+        "stopped_by": result.stopped_by,
+        "conditions": [{"condition": c.condition, "result": c.result, "why": c.why} for c in result.conditions],
+        "actions": [{"action": a.action, "description": a.description} for a in result.actions],
+    }
+
+
+# --- compiling a rule ------------------------------------------------------------------------------
+
+
+class _Step(NamedTuple):
+    index: int
+    condition: dict
+    evaluate: Any
+    params: dict
+    negate: bool
+
+
+class _Plan:
+    __slots__ = ("source", "steps", "unchecked", "actions")
+
+    def __init__(self, rule: Rule) -> None:
+        conditions = rule.conditions if isinstance(rule.conditions, list) else []
+        self.source = rule.conditions
+        steps = []
+        for index, condition in enumerate(conditions):
+            kind = CONDITIONS.get(condition.get("type")) if isinstance(condition, dict) else None
+            if kind is None:
+                steps.append((0, _Step(index, condition, _unknown, {}, False)))
+                continue
+            params = {p.name: condition.get(p.name, p.default) for p in kind.params}
+            steps.append((kind.cost, _Step(index, condition, kind.evaluate, params, bool(condition.get("not")))))
+        steps.sort(key=lambda pair: pair[0])  # stable: equal costs keep the rule's order
+        self.steps = tuple(step for _cost, step in steps)
+        not_checked = Why(gettext_noop("not checked: an earlier condition does not hold"))
+        self.unchecked = tuple(ConditionResult(c, None, not_checked) for c in conditions)
+        actions = rule.actions if isinstance(rule.actions, list) else []
+        self.actions = tuple(a for a in actions if isinstance(a, dict))
+
+
+def _unknown(facts: Facts, params: dict):
+    return False, Why(gettext_noop("unknown condition"))
+
+
+def _plan(rule: Rule) -> _Plan:
+    plan = rule.__dict__.get("_triage_plan")
+    if plan is None or plan.source is not rule.conditions:
+        plan = _Plan(rule)
+        rule.__dict__["_triage_plan"] = plan
+    return plan
+
+
+# --- evaluating ------------------------------------------------------------------------------------
+
+
+def evaluate_rule(facts: Facts, rule: Rule, *, explain: bool = False) -> RuleResult:
+    """One rule against the facts: matched when every condition holds."""
+    plan = _plan(rule)
+    results = list(plan.unchecked)
+    matched = True
+    for step in plan.steps:
+        try:
+            ok, why = step.evaluate(facts, step.params)
+        except Exception as error:  # a condition that cannot be checked does not hold; the rest go on
+            logger.warning("condition %r of rule %s failed", step.condition, rule.pk, exc_info=True)
+            ok, why = False, Why(gettext_noop("could not be checked: %(error)s"), {"error": str(error)})
+        if step.negate:
+            ok, why = not ok, Why(gettext_noop("not: %(why)s"), {"why": why})
+        results[step.index] = ConditionResult(step.condition, ok, why)
+        if not ok:
+            matched = False
+            if not explain:
+                break
+    actions = tuple(ActionPlan(a) for a in plan.actions) if matched else ()
+    return RuleResult(rule, matched, tuple(results), actions)
+
+
+def evaluate(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> list[RuleResult]:
+    """Every rule against the same facts, in order; writes nothing. A matched rule with
+    stop_after_match ends the evaluation (the rules after it come back unevaluated, stopped_by)."""
+    results: list[RuleResult] = []
+    for position, rule in enumerate(rules):
+        result = evaluate_rule(facts, rule, explain=explain)
+        results.append(result)
+        if result.matched and rule.stop_after_match:
+            results.extend(RuleResult(r, False, (), (), rule.name) for r in rules[position + 1 :])
+            break
+    return results
+
+
+def preview(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> Outcome:
+    """``evaluate``, with each matched rule's actions applied to an in-memory copy of the
+    ticket's type, reason, tags and priority, so later rules see what earlier ones would set."""
+    facts = facts.copy()
+    outcome = Outcome(
+        language="",
+        type="",
+        reason="",
+        tags=[],
+        priority="",
+        reply=None,
+        suggested_macro=None,
+        results=[],
+        text=None,
+    )
+    for position, rule in enumerate(rules):
+        result = evaluate_rule(facts, rule, explain=explain)
+        outcome.results.append(result)
+        if not result.matched:
+            continue
+        for plan in result.actions:
+            apply_virtual(facts, plan.action, outcome)
+        if rule.stop_after_match:
+            outcome.results.extend(RuleResult(r, False, (), (), rule.name) for r in rules[position + 1 :])
+            break
+    outcome.language = facts.language
+    outcome.type = facts.type
+    outcome.reason = facts.reason
+    outcome.tags = sorted(facts.tags)
+    outcome.priority = facts.priority
+    outcome.text = facts.text
+    return outcome
+
+
+def apply_virtual(facts: Facts, action: dict, outcome: Outcome | None = None) -> None:
+    """What an action changes on the ticket, applied to the facts only (and noted on ``outcome``)."""
+    kind = action.get("type")
+    if kind == "set_type":
+        facts.type = action.get("value") or facts.type
+        if action.get("reason"):
+            facts.reason = action["reason"]
+    elif kind == "set_reason":
+        facts.reason = action.get("value") or facts.reason
+    elif kind == "set_priority":
+        facts.priority = action.get("value") or facts.priority
+    elif kind == "add_tags":
+        facts.tags.update(action.get("tags") or [])
+    elif kind == "remove_tags":
+        facts.tags.difference_update(action.get("tags") or [])
+    elif kind == "escalate":
+        facts.tags.add(ESCALATED_TAG)
+    if outcome is None:
+        return
+    if kind == "suggest_macro":
+        outcome.suggested_macro = action.get("macro")
+    elif kind == "auto_reply":
+        if outcome.reply is None:
+            outcome.reply = _reply(facts, action.get("macro"))
+    elif kind not in ("set_type", "set_reason", "set_priority", "add_tags", "remove_tags"):
+        outcome.other.append(ActionPlan(action).description)
+
+
+def _reply(facts: Facts, macro_id) -> dict | None:
+    """The auto-reply's text: rendered for the ticket when there is one, else the variant in the
+    message's language with its placeholders left in."""
+    from ..services.macros import render_macro
+
+    macro = Macro.objects.filter(pk=macro_id).prefetch_related("variants").first()
+    if macro is None:
+        return None
+    if facts.ticket is not None:
+        try:
+            rendered = render_macro(macro, facts.ticket, language=facts.language)
+        except Exception as error:  # a macro without text: shown as such, not a failure of try-it
+            return {
+                "macro": macro.pk,
+                "language": "",
+                "body": "",
+                "missing": [],
+                "complete": False,
+                "error": str(error),
+            }
+        return {
+            "macro": macro.pk,
+            "language": rendered.language,
+            "body": rendered.text,
+            "missing": list(rendered.missing),
+            "complete": rendered.complete,
+        }
+    variant = _variant(list(macro.variants.all()), facts)
+    if variant is None:
+        return {"macro": macro.pk, "language": "", "body": "", "missing": [], "complete": False}
+    from ..services.macros import PLACEHOLDER
+
+    missing = list(dict.fromkeys(m.group(1) for m in PLACEHOLDER.finditer(variant.body)))
+    return {
+        "macro": macro.pk,
+        "language": variant.language,
+        "body": variant.body,
+        "missing": missing,
+        "complete": not missing,
+    }
+
+
+def _primary(language: str) -> str:
+    return (language or "").replace("_", "-").split("-")[0].lower()
+
+
+def _variant(variants, facts: Facts):
+    if not variants:
+        return None
+    wanted = [facts.language, facts.store.language if facts.store is not None else ""]
+    for want in filter(None, wanted):
+        for variant in variants:
+            if variant.language.lower() == want.lower():
+                return variant
+        for variant in variants:
+            if _primary(variant.language) == _primary(want):
+                return variant
+    return variants[0]
+
+
+# --- the rules that run ----------------------------------------------------------------------------
+
+
+def rules_for(event: str, store_id: int | None) -> list[Rule]:
+    """The enabled rules of an event for a store (its own and those for every store) in their
+    order, compiled; cached per process until a rule or keyword set changes (cache.py)."""
+    return cache.get(("rules", event, store_id), lambda: _load_rules(event, store_id))
+
+
+def _load_rules(event: str, store_id: int | None) -> list[Rule]:
+    scope = Q(store__isnull=True) if store_id is None else Q(store__isnull=True) | Q(store_id=store_id)
+    rules = list(Rule.objects.filter(scope, event=event, enabled=True).order_by("position", "id"))
+    for rule in rules:
+        _plan(rule)
+    return rules
+
+
+def try_message(
+    *,
+    text: str,
+    subject: str = "",
+    store=None,
+    order=None,
+    ticket: Ticket | None = None,
+    rules: Sequence[Rule] | None = None,
+    event: str = "message_received",
+    context: dict | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """ "Try it": a pasted message (or a ticket's, when ``text`` is empty) through the rules,
+    every condition of every rule checked and explained. Writes nothing."""
+    if ticket is not None:
+        facts = Facts.for_ticket(ticket, now=now, body=text if text.strip() else None)
+        if subject.strip():
+            facts.subject = subject
+        store = ticket.store
+    else:
+        facts = Facts.for_text(subject, text, store=store, order=order, context=context, now=now)
+        store = store or (order.store if order is not None else None)
+    if rules is None:
+        rules = rules_for(event, store.pk if store is not None else None)
+    return preview(facts, rules, explain=True)
+
+
+# --- simulate --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Simulation:
+    scanned: int
+    matches: list[tuple[Ticket, RuleResult]]
+    seconds: float
+
+
+CHUNK = 900  # ids per IN (...) list
+
+
+def simulate(rule: Rule, *, user, days: int = 30, limit: int = 10_000, now: datetime | None = None) -> Simulation:
+    """A (possibly unsaved) rule over the tickets the user sees created in the last ``days``,
+    newest first, up to ``limit``, each with its first message from the buyer. Writes nothing;
+    a few queries per thousand tickets."""
+    started = time.perf_counter()
+    now = now or timezone.now()
+    rows = Ticket.objects.visible_to(user).filter(created_at__gte=now - timedelta(days=days))
+    if rule.store_id is not None:
+        rows = rows.filter(store_id=rule.store_id)
+    tickets = list(rows.select_related("store", "customer", "order").order_by("-created_at", "-id")[: max(0, limit)])
+    kinds = {c.get("type") for c in (rule.conditions or []) if isinstance(c, dict)}
+    needs_text = bool(kinds & TEXT_CONDITIONS)
+    needs_returns = "return_count" in kinds
+    matches: list[tuple[Ticket, RuleResult]] = []
+    for start in range(0, len(tickets), CHUNK):
+        chunk = tickets[start : start + CHUNK]
+        ids = [t.pk for t in chunk]
+        lines = _lines_of([t.order_id for t in chunk if t.order_id is not None])
+        tags = _tags_of(ids)
+        bodies = _first_inbound_bodies(ids) if needs_text else {}
+        returns = (
+            return_dates_of(list({t.customer_id for t in chunk if t.customer_id is not None})) if needs_returns else {}
+        )
+        for ticket in chunk:
+            facts = Facts.from_rows(
+                ticket,
+                order=ticket.order,
+                lines=lines.get(ticket.order_id, []),
+                tags=tags[ticket.pk],
+                body=_message_text(bodies.get(ticket.pk, "")) if needs_text else "",
+                return_dates=returns.get(ticket.customer_id, []) if needs_returns else None,
+                now=now,
+            )
+            result = evaluate_rule(facts, rule)
+            if result.matched:
+                matches.append((ticket, result))
+    return Simulation(scanned=len(tickets), matches=matches, seconds=time.perf_counter() - started)
+
+
+def _first_inbound_bodies(ticket_ids: list[int]) -> dict[int, str]:
+    rows = Message.objects.filter(ticket_id__in=ticket_ids, direction=Direction.INBOUND).order_by(
+        "ticket_id", "created_at", "id"
+    )
+    if connection.vendor == "postgresql":
+        rows = rows.distinct("ticket_id")
+    found: dict[int, str] = {}
+    for ticket_id, body in rows.values_list("ticket_id", "body"):
+        found.setdefault(ticket_id, body)
+    return found
