@@ -49,18 +49,24 @@ def rule_body(**fields) -> dict:
 
 
 @pytest.fixture
-def refund_rule(client_for, supervisor):
-    """A keyword set and a rule made through the API itself, by a supervisor."""
+def refund_rule(client_for, supervisor, shopify_store):
+    """A keyword set and a rule of the Shopify store made through the API itself, by a supervisor;
+    every other rule (the shipped defaults) disabled, so what a try shows is this rule's doing."""
+    Rule.objects.update(enabled=False)
     client = client_for(supervisor)
-    assert post(client, "/api/keyword-sets/", keyword_set_body()).status_code == 201
-    response = post(client, "/api/rules/", rule_body())
+    created = post(client, "/api/keyword-sets/", keyword_set_body(store=shopify_store.pk))
+    assert created.status_code == 201, created.json()
+    response = post(client, "/api/rules/", rule_body(store=shopify_store.pk))
     assert response.status_code == 201, response.json()
     return Rule.objects.get(pk=response.json()["id"])
 
 
 # --- try --------------------------------------------------------------------------------------------
-def test_try_answers_the_documented_shape_for_a_german_refund_message(client_for, supervisor, refund_rule):
-    response = post(client_for(supervisor), "/api/rules/try/", {"text": REFUND_DE, "subject": "Rückerstattung"})
+def test_try_answers_the_documented_shape_for_a_german_refund_message(
+    client_for, supervisor, refund_rule, shopify_store
+):
+    body = {"text": REFUND_DE, "subject": "Rückerstattung", "store": shopify_store.pk}
+    response = post(client_for(supervisor), "/api/rules/try/", body)
 
     assert response.status_code == 200, response.json()
     data = response.json()
@@ -96,8 +102,9 @@ def test_try_writes_nothing(client_for, supervisor, refund_rule, shopify_store):
     assert (AuditEvent.objects.count(), Ticket.objects.count(), RuleRun.objects.count()) == (audits, tickets, 0)
 
 
-def test_try_leaves_out_rules_that_do_not_match(client_for, supervisor, refund_rule):
-    response = post(client_for(supervisor), "/api/rules/try/", {"text": "Where is my parcel? It has not arrived."})
+def test_try_leaves_out_rules_that_do_not_match(client_for, supervisor, refund_rule, shopify_store):
+    body = {"text": "Where is my parcel? It has not arrived.", "store": shopify_store.pk}
+    response = post(client_for(supervisor), "/api/rules/try/", body)
 
     assert response.status_code == 200
     assert refund_rule.pk not in [match["rule"]["id"] for match in response.json()["matched"]]
@@ -105,7 +112,7 @@ def test_try_leaves_out_rules_that_do_not_match(client_for, supervisor, refund_r
 
 def test_try_uses_the_rules_of_the_given_store_only(client_for, supervisor, shopify_store, ebay_store):
     client = client_for(supervisor)
-    assert post(client, "/api/keyword-sets/", keyword_set_body()).status_code == 201
+    assert post(client, "/api/keyword-sets/", keyword_set_body(store=ebay_store.pk)).status_code == 201
     ebay_rule = post(client, "/api/rules/", rule_body(store=ebay_store.pk)).json()["id"]
 
     on_shopify = post(client, "/api/rules/try/", {"text": "I want a refund", "store": shopify_store.pk}).json()
@@ -115,16 +122,18 @@ def test_try_uses_the_rules_of_the_given_store_only(client_for, supervisor, shop
     assert ebay_rule in [match["rule"]["id"] for match in on_ebay["matched"]]
 
 
-def test_try_finds_the_order_by_its_platform_number_in_your_stores(client_for, supervisor, shopify_store):
+def test_try_finds_the_order_by_its_platform_number_in_your_stores(client_for, supervisor, refund_rule, shopify_store):
     order = factories.OrderFactory(store=shopify_store, number="SH-4711")
 
-    response = post(client_for(supervisor), "/api/rules/try/", {"text": "Refund please", "order": order.number})
+    response = post(client_for(supervisor), "/api/rules/try/", {"text": "I want a refund", "order": order.number})
 
     assert response.status_code == 200
+    # No store given: the order's store, so that store's rules run.
+    assert refund_rule.pk in [match["rule"]["id"] for match in response.json()["matched"]]
 
 
-def test_try_refuses_a_store_or_order_that_is_not_yours_like_a_missing_one(client_for, agent, ebay_store):
-    supervisor_a = factories.user_with_role("sup_a", factories.SUPERVISOR, stores=[agent.memberships.first().store])
+def test_try_refuses_a_store_or_order_that_is_not_yours_like_a_missing_one(client_for, shopify_store, ebay_store):
+    supervisor_a = factories.user_with_role("sup_a", factories.SUPERVISOR, stores=[shopify_store])
     client = client_for(supervisor_a)
     order = factories.OrderFactory(store=ebay_store, number="EB-1")
 
@@ -194,35 +203,41 @@ def test_rule_reads_as_written(client_for, supervisor, refund_rule):
     data = client_for(supervisor).get(f"/api/rules/{refund_rule.pk}/").json()
 
     assert data["name"] == "Refund requests"
-    assert data["store"] is None
+    assert data["store"] == refund_rule.store_id
     assert data["event"] == "message_received"
     assert data["conditions"][0]["sets"] == ["refund_words_api"]
     assert data["actions"][0] == {"type": "add_tags", "tags": ["rma-request"]}
     assert data["created_by"] == supervisor.username
 
 
-def test_put_replaces_the_rule(client_for, supervisor, refund_rule, shopify_store):
-    body = rule_body(name="Replaced", store=shopify_store.pk, actions=[{"type": "set_priority", "value": "high"}])
+def test_put_replaces_the_rule(client_for, supervisor, refund_rule, ebay_store):
+    body = rule_body(name="Replaced", store=ebay_store.pk, actions=[{"type": "set_priority", "value": "high"}])
+    body["conditions"] = []
 
     response = client_for(supervisor).put(f"/api/rules/{refund_rule.pk}/", body, format="json")
 
     assert response.status_code == 200, response.json()
     refund_rule.refresh_from_db()
-    assert (refund_rule.name, refund_rule.store_id) == ("Replaced", shopify_store.pk)
+    assert (refund_rule.name, refund_rule.store_id) == ("Replaced", ebay_store.pk)
     assert refund_rule.actions == [{"type": "set_priority", "value": "high"}]
 
 
-def test_position_moves_a_rule_among_its_events_rules(client_for, supervisor, refund_rule):
+def test_move_puts_a_rule_first_among_its_events_rules(client_for, supervisor, refund_rule, shopify_store):
     client = client_for(supervisor)
-    second = post(client, "/api/rules/", rule_body(name="Second")).json()
+    second = post(client, "/api/rules/", rule_body(name="Second", store=shopify_store.pk)).json()
+    audits = AuditEvent.objects.filter(action="rule.moved").count()
 
-    response = client.patch(f"/api/rules/{second['id']}/", {"position": 0}, format="json")
+    response = post(client, f"/api/rules/{second['id']}/move/", {"to": 0})
 
     assert response.status_code == 200, response.json()
-    ordered = list(
-        Rule.objects.filter(event="message_received", pk__in=[refund_rule.pk, second["id"]]).order_by("position", "id")
-    )
-    assert [rule.pk for rule in ordered] == [second["id"], refund_rule.pk]
+    ordered = Rule.objects.filter(event="message_received").order_by("position", "id").values_list("pk", flat=True)
+    assert list(ordered)[0] == second["id"]
+    assert response.json()["position"] == Rule.objects.get(pk=second["id"]).position
+    assert AuditEvent.objects.filter(action="rule.moved").count() == audits + 1
+    down = post(client, f"/api/rules/{second['id']}/move/", {"direction": "down"})
+    assert down.status_code == 200
+    assert post(client, f"/api/rules/{second['id']}/move/", {"direction": "up", "to": 1}).status_code == 400
+    assert post(client, f"/api/rules/{second['id']}/move/", {}).status_code == 400
 
 
 @pytest.mark.parametrize(
@@ -240,12 +255,12 @@ def test_position_moves_a_rule_among_its_events_rules(client_for, supervisor, re
     ],
 )
 def test_invalid_rule_is_refused_with_the_validations_keys_and_nothing_saved(
-    client_for, supervisor, refund_rule, change, key
+    client_for, supervisor, refund_rule, shopify_store, change, key
 ):
     client = client_for(supervisor)
     rules, audits = Rule.objects.count(), AuditEvent.objects.count()
 
-    created = post(client, "/api/rules/", rule_body(**change))
+    created = post(client, "/api/rules/", rule_body(store=shopify_store.pk, **change))
     changed = client.patch(f"/api/rules/{refund_rule.pk}/", change, format="json")
 
     for response in (created, changed):
@@ -269,7 +284,6 @@ def test_invalid_rule_is_refused_with_the_validations_keys_and_nothing_saved(
         (rule_body(conditions=["text"]), "conditions.0"),
         (rule_body(enabled="yes"), "enabled"),
         (rule_body(store="1"), "store"),
-        (rule_body(position=-1), "position"),
     ],
 )
 def test_malformed_rule_is_a_400_and_nothing_saved(client_for, supervisor, body, field):
@@ -281,8 +295,9 @@ def test_malformed_rule_is_a_400_and_nothing_saved(client_for, supervisor, body,
     assert not AuditEvent.objects.filter(object_type="rule").exists()
 
 
-def test_nul_inside_a_condition_is_refused_not_a_server_error(client_for, supervisor):
-    body = rule_body(conditions=[{"type": "text", "sets": ["a\x00b"], "match": "any", "where": "all"}])
+def test_nul_inside_a_condition_is_refused_not_a_server_error(client_for, supervisor, shopify_store):
+    conditions = [{"type": "text", "sets": ["a\x00b"], "match": "any", "where": "all"}]
+    body = rule_body(conditions=conditions, store=shopify_store.pk)
 
     response = post(client_for(supervisor), "/api/rules/", body)
 
@@ -332,10 +347,10 @@ def test_rule_list_is_paged(client_for, supervisor, refund_rule):
 
 
 # --- keyword sets ------------------------------------------------------------------------------------
-def test_keyword_set_create_update_delete_is_audited(client_for, supervisor):
+def test_keyword_set_create_update_delete_is_audited(client_for, supervisor, shopify_store):
     client = client_for(supervisor)
 
-    created = post(client, "/api/keyword-sets/", keyword_set_body())
+    created = post(client, "/api/keyword-sets/", keyword_set_body(store=shopify_store.pk))
     assert created.status_code == 201, created.json()
     pk = created.json()["id"]
     assert created.json()["keywords"][1] == {"text": "rückerstattung", "lang": "de", "mode": "prefix"}
@@ -355,11 +370,55 @@ def test_keyword_set_create_update_delete_is_audited(client_for, supervisor):
         ([{"text": "refund", "lang": "en", "mode": "sometimes"}], 400),
         ([{"lang": "en"}], 400),
         ("refund", 400),
+        ([{"text": "refund", "lang": "xx"}], 400),
+        ([{"text": "\u200bx\u200b", "lang": "en"}], 422),
     ],
 )
-def test_malformed_keywords_are_refused_and_nothing_saved(client_for, supervisor, keywords, status):
-    response = post(client_for(supervisor), "/api/keyword-sets/", keyword_set_body(keywords=keywords))
+def test_malformed_keywords_are_refused_and_nothing_saved(client_for, supervisor, shopify_store, keywords, status):
+    body = keyword_set_body(keywords=keywords, store=shopify_store.pk)
+    response = post(client_for(supervisor), "/api/keyword-sets/", body)
 
     assert response.status_code == status, response.json()
     assert any(key.startswith("keywords") for key in response.json()["fields"])
     assert not KeywordSet.objects.filter(name="refund_words_api").exists()
+
+
+def test_keyword_set_keeps_its_name_and_store_when_changed(client_for, supervisor, refund_rule):
+    keyword_set = KeywordSet.objects.get(name="refund_words_api")
+    body = {"keywords": [{"text": "money back", "lang": "en"}], "name": "other", "store": None}
+
+    response = client_for(supervisor).put(f"/api/keyword-sets/{keyword_set.pk}/", body, format="json")
+
+    assert response.status_code == 200, response.json()
+    keyword_set.refresh_from_db()
+    assert (keyword_set.name, keyword_set.store_id) == ("refund_words_api", refund_rule.store_id)
+    assert keyword_set.keywords == [{"text": "money back", "lang": "en", "mode": "word"}]
+
+
+def test_keyword_set_a_rule_names_is_not_deleted(client_for, supervisor, refund_rule):
+    keyword_set = KeywordSet.objects.get(name="refund_words_api")
+
+    response = client_for(supervisor).delete(f"/api/keyword-sets/{keyword_set.pk}/")
+
+    assert response.status_code == 422
+    assert response.json()["code"] == "keyword_set_in_use"
+    assert KeywordSet.objects.filter(pk=keyword_set.pk).exists()
+
+
+def test_only_an_administrator_writes_what_applies_to_every_store(client_for, supervisor, refund_rule):
+    client = client_for(supervisor)
+
+    refused = post(client, "/api/rules/", rule_body(name="Everywhere", conditions=[]))
+    refused_set = post(client, "/api/keyword-sets/", keyword_set_body(name="everywhere"))
+    moved = client.patch(f"/api/rules/{refund_rule.pk}/", {"store": None}, format="json")
+
+    assert (refused.status_code, refused_set.status_code, moved.status_code) == (403, 403, 403)
+    assert not Rule.objects.filter(name="Everywhere").exists()
+    assert not KeywordSet.objects.filter(name="everywhere").exists()
+    root = factories.user_with_role("root", factories.ADMIN)
+    root.is_superuser = True
+    root.save()
+    made = post(client_for(root), "/api/rules/", rule_body(name="Everywhere", conditions=[]))
+    assert made.status_code == 201, made.json()
+    assert made.json()["store"] is None
+    assert client.get(f"/api/rules/{made.json()['id']}/").status_code == 200  # every supervisor reads it

@@ -20,18 +20,23 @@ from typing import Any
 
 from django.core.validators import RegexValidator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
+from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from ..errors import DomainError
 from ..models import KeywordSet, MatchMode, Order, Rule, RuleEvent, Store
+from ..rules.keywords import MAX_KEYWORDS, MAX_LENGTH
+from ..rules.schema import MAX_ACTIONS, MAX_CONDITIONS, MAX_THRESHOLD
+from ..rules.text import LANGUAGES
 from ..validators import MAX_ID
 from .auth import TokenAuthentication
 from .contract import NO_QUERY, QueryContract
@@ -43,8 +48,6 @@ from .views import ContractMixin, ModelPermissions
 TEXT_MAX = 20_000  # characters of a tried message's body: more than any buyer writes
 SUBJECT_MAX = 998  # RFC 5322's line limit
 ORDER_NUMBER_MAX = 64  # Order.number
-ITEMS_MAX = 50  # conditions or actions of one rule
-KEYWORDS_MAX = 2_000  # keywords of one set
 JSON_DEPTH_MAX = 6  # a condition's or action's JSON: {"type": …, "sets": [...]} is depth 2
 JSON_STRING_MAX = 2_000
 
@@ -329,7 +332,7 @@ def try_payload(outcome: Any) -> dict[str, Any]:
             {
                 "rule": result.rule,
                 "conditions": [
-                    {"condition": item.condition, "result": item.result, "why": str(item.why)}
+                    {"condition": item.condition, "result": bool(item.result), "why": str(item.why)}
                     for item in result.conditions
                 ],
                 "actions": [{"action": plan.action, "description": str(plan.description)} for plan in result.actions],
@@ -356,13 +359,18 @@ def find_order(user, number: str, store: Store | None) -> Order:
     return found[0]
 
 
-def tried_rules(user, store: Store | None) -> list[Rule]:
-    """The enabled rules a new message runs, of this store and for every store, that the caller may
-    see: ticket created first, then message received, each by position."""
-    events = [RuleEvent.TICKET_CREATED, RuleEvent.MESSAGE_RECEIVED]
-    rules = Rule.objects.visible_to(user).filter(enabled=True, event__in=events)
-    rules = rules.filter(Q(store__isnull=True) | Q(store=store)) if store else rules.filter(store__isnull=True)
-    return sorted(rules.select_related("store"), key=lambda rule: (events.index(rule.event), rule.position, rule.pk))
+def tried_rules(store: Store | None) -> list[Rule]:
+    """The enabled rules a new message runs, as the runner runs them: ticket created, then message
+    received, each in its order. The store's own and the ones for every store only, and the store
+    is one of the caller's (member_store), so every rule here is one the caller may see."""
+    from ..rules import engine
+
+    store_id = store.pk if store is not None else None
+    return [
+        rule
+        for event in (RuleEvent.TICKET_CREATED, RuleEvent.MESSAGE_RECEIVED)
+        for rule in engine.rules_for(event, store_id)
+    ]
 
 
 @extend_schema(
@@ -390,12 +398,9 @@ class RuleTryView(ApiView, APIView):
         if order is not None and store is None:
             store = order.store
         from ..rules import engine  # late: the engine loads its language models on first use
+
         outcome = engine.try_message(
-            text=data["text"],
-            subject=data.get("subject", ""),
-            store=store,
-            order=order,
-            rules=tried_rules(request.user, store),
+            text=data["text"], subject=data.get("subject", ""), store=store, order=order, rules=tried_rules(store)
         )
         payload = try_payload(outcome)
         for match in payload["matched"]:
@@ -444,7 +449,7 @@ class RuleSerializer(serializers.ModelSerializer):
 
 
 class RuleWriteSerializer(serializers.Serializer):
-    """A rule as written: PUT sends every field but ``position`` (kept when left out), PATCH some."""
+    """A rule as written: PUT sends it whole (what it leaves out takes its default), PATCH some of it."""
 
     name = StrictCharField(max_length=120, validators=[NOT_BLANK])
     description = StrictCharField(required=False, allow_blank=True, max_length=2_000, validators=[NO_NUL], default="")
@@ -454,38 +459,52 @@ class RuleWriteSerializer(serializers.Serializer):
         min_value=1,
         max_value=MAX_ID,
         default=None,
-        help_text=gettext_lazy("A store of yours; null or left out: every store."),
+        help_text=gettext_lazy("A store of yours; null or left out: every store (administrators only)."),
     )
     event = StrictChoiceField(choices=RuleEvent.choices)
     threshold = StrictIntegerField(
         required=False,
         allow_null=True,
         min_value=1,
-        max_value=100_000,
+        max_value=MAX_THRESHOLD,
         default=None,
         help_text=gettext_lazy("Time-based events only: after this many hours, days or working days."),
     )
     conditions = serializers.ListField(
         child=ConditionField(),
-        max_length=ITEMS_MAX,
+        max_length=MAX_CONDITIONS,
         required=False,
         default=list,
         help_text=gettext_lazy("All must hold."),
     )
     actions = serializers.ListField(
-        child=ActionField(), min_length=1, max_length=ITEMS_MAX, help_text=gettext_lazy("Applied in order.")
+        child=ActionField(), min_length=1, max_length=MAX_ACTIONS, help_text=gettext_lazy("Applied in order.")
     )
     stop_after_match = StrictBooleanField(required=False, default=False)
     enabled = StrictBooleanField(required=False, default=True)
-    position = StrictIntegerField(
-        required=False,
-        min_value=0,
-        max_value=100_000,
-        help_text=gettext_lazy("Place among the event's rules, 0 first; left out: last (create) or unchanged."),
-    )
 
     class Meta:
         ref_name = "RuleWrite"
+
+
+class RuleMoveSerializer(serializers.Serializer):
+    direction = StrictChoiceField(
+        choices=[("up", "up"), ("down", "down")], required=False, help_text=gettext_lazy("One place up or down.")
+    )
+    to = StrictIntegerField(
+        required=False,
+        min_value=0,
+        max_value=100_000,
+        help_text=gettext_lazy("The place in the list the rule runs in (its store's and every store's), 0 first."),
+    )
+
+    class Meta:
+        ref_name = "RuleMove"
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("direction" in attrs) == ("to" in attrs):
+            raise serializers.ValidationError(_("Give either direction or to."))
+        return attrs
 
 
 @extend_schema_view(
@@ -493,20 +512,26 @@ class RuleWriteSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="A rule", responses={200: RuleSerializer}),
     create=extend_schema(
         summary="Create a rule",
+        description="A new rule goes last among its event's rules; move it to run it earlier.",
         request=RuleWriteSerializer,
         responses={201: OpenApiResponse(RuleSerializer, description="The rule, as GET shows it.")},
     ),
     update=extend_schema(summary="Replace a rule", request=RuleWriteSerializer, responses={200: RuleSerializer}),
     partial_update=extend_schema(
-        summary="Change some of a rule's fields (enabled, position …)",
+        summary="Change some of a rule's fields (e.g. enable or disable it)",
         request=RuleWriteSerializer,
         responses={200: RuleSerializer},
     ),
-    destroy=extend_schema(summary="Delete a rule", responses={204: OpenApiResponse(description="Deleted.")}),
+    destroy=extend_schema(
+        summary="Delete a rule",
+        description="A shipped default rule is not deleted (422): disable it instead.",
+        responses={204: OpenApiResponse(description="Deleted.")},
+    ),
 )
 class RuleViewSet(ApiView, viewsets.ModelViewSet):
     """Rules of your stores and the ones for every store (``store`` null). Reading needs the
-    supervisor's rule permissions; a write is validated like the editor's (422 ``rule_invalid`` with
+    supervisor's rule permissions; writing a store's rule its membership, a rule for every store an
+    administrator (superuser). A write is validated like the editor's (422 ``rule_invalid`` with
     messages per field such as ``conditions.0.sets``) and audited."""
 
     serializer_class = RuleSerializer
@@ -523,14 +548,18 @@ class RuleViewSet(ApiView, viewsets.ModelViewSet):
     def error_statuses(self, method: str) -> tuple[int, ...]:
         if self.action == "list":
             return (*self.refusals, 404)  # 404: a cursor that is not ours
-        if self.action in ("create", "update", "partial_update"):
-            return (*self.refusals, 404, 415, 422) if self.action != "create" else (*self.refusals, 415, 422)
+        if self.action == "create":
+            return (*self.refusals, 415, 422)
+        if self.action in ("update", "partial_update", "move"):
+            return (*self.refusals, 404, 415, 422)
+        if self.action == "destroy":
+            return (*self.refusals, 404, 422)
         return (*self.refusals, 404)
 
     def shown(self, rule: Rule, code: int = status.HTTP_200_OK) -> Response:
         return Response(RuleSerializer(self.get_queryset().get(pk=rule.pk)).data, status=code)
 
-    def written(self, partial: bool, instance: Rule | None = None) -> dict[str, Any]:
+    def written(self, partial: bool) -> dict[str, Any]:
         body = RuleWriteSerializer(data=self.request.data, partial=partial)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
@@ -541,41 +570,53 @@ class RuleViewSet(ApiView, viewsets.ModelViewSet):
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = self.written(partial=False)
-        position = data.pop("position", None)
         rule = call(services().create_rule, actor=request.user, **data)
-        if position is not None:
-            rule = call(services().move_rule, rule, position=position, actor=request.user)
         return self.shown(rule, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rule = self.get_object()
-        partial = kwargs.get("partial", False)
-        data = self.written(partial=partial, instance=rule)
-        position = data.pop("position", None)
+        data = self.written(partial=kwargs.get("partial", False))
         if data:
-            rule = call(services().update_rule, rule, actor=request.user, **data)
-        if position is not None and position != rule.position:
-            rule = call(services().move_rule, rule, position=position, actor=request.user)
+            rule = call(services().update_rule, actor=request.user, rule=rule, **data)
         return self.shown(rule)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         rule = self.get_object()
-        call(services().delete_rule, rule, actor=request.user)
+        call(services().delete_rule, actor=request.user, rule=rule)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        summary="Move a rule up, down or to a place among its event's rules",
+        description=(
+            "Rules of an event run in order; a store's rules run among the ones for every store. "
+            "``to`` past the end puts it last."
+        ),
+        request=RuleMoveSerializer,
+        responses={200: OpenApiResponse(RuleSerializer, description="The rule with its new position.")},
+    )
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        rule = self.get_object()
+        body = RuleMoveSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        rule = call(services().move_rule, actor=request.user, rule=rule, **body.validated_data)
+        return self.shown(rule)
 
 
 # --- keyword sets ---------------------------------------------------------------------------------
 class KeywordSerializer(serializers.Serializer):
-    text = StrictCharField(max_length=200, validators=[NOT_BLANK])
-    lang = StrictCharField(
-        max_length=8,
-        allow_blank=True,
+    text = StrictCharField(max_length=MAX_LENGTH, validators=[NOT_BLANK])
+    lang = StrictChoiceField(
+        choices=[("", "any"), *((code, code) for code in LANGUAGES)],
         required=False,
         default="",
-        validators=[RegexValidator(r"^[a-z]{0,3}$", message=gettext_lazy("An ISO 639-1 code such as de."))],
-        help_text=gettext_lazy("ISO 639-1 code such as de; empty: any language."),
+        help_text=gettext_lazy("ISO 639-1 code of a language served; empty or left out: any language."),
     )
-    mode = StrictChoiceField(choices=MatchMode.choices, required=False, default=MatchMode.WORD)
+    mode = StrictChoiceField(
+        choices=MatchMode.choices,
+        required=False,
+        help_text=gettext_lazy("Left out: substring for Chinese, Japanese, Korean and Thai text, else word."),
+    )
 
     class Meta:
         ref_name = "Keyword"
@@ -620,11 +661,23 @@ class KeywordSetWriteSerializer(serializers.Serializer):
         help_text=gettext_lazy("A store of yours (its set overrides the global one of that name); null: every store."),
     )
     description = StrictCharField(required=False, allow_blank=True, max_length=2_000, validators=[NO_NUL], default="")
-    keywords = KeywordSerializer(many=True, max_length=KEYWORDS_MAX)
+    keywords = KeywordSerializer(many=True, max_length=MAX_KEYWORDS)
     enabled = StrictBooleanField(required=False, default=True)
 
     class Meta:
         ref_name = "KeywordSetWrite"
+
+
+class KeywordSetChangeSerializer(serializers.Serializer):
+    """A keyword set as changed: its name and store stay, since rules name it."""
+
+    label = StrictCharField(required=False, allow_blank=True, max_length=120, validators=[NO_NUL], default="")
+    description = StrictCharField(required=False, allow_blank=True, max_length=2_000, validators=[NO_NUL], default="")
+    keywords = KeywordSerializer(many=True, max_length=MAX_KEYWORDS)
+    enabled = StrictBooleanField(required=False, default=True)
+
+    class Meta:
+        ref_name = "KeywordSetChange"
 
 
 @extend_schema_view(
@@ -638,19 +691,26 @@ class KeywordSetWriteSerializer(serializers.Serializer):
         responses={201: OpenApiResponse(KeywordSetSerializer, description="The set, as GET shows it.")},
     ),
     update=extend_schema(
-        summary="Replace a keyword set", request=KeywordSetWriteSerializer, responses={200: KeywordSetSerializer}
-    ),
-    partial_update=extend_schema(
-        summary="Change some of a keyword set's fields",
-        request=KeywordSetWriteSerializer,
+        summary="Replace a keyword set's label, description, keywords and enabled",
+        description="Its name and store stay: rules name it.",
+        request=KeywordSetChangeSerializer,
         responses={200: KeywordSetSerializer},
     ),
-    destroy=extend_schema(summary="Delete a keyword set", responses={204: OpenApiResponse(description="Deleted.")}),
+    partial_update=extend_schema(
+        summary="Change some of a keyword set's label, description, keywords and enabled",
+        request=KeywordSetChangeSerializer,
+        responses={200: KeywordSetSerializer},
+    ),
+    destroy=extend_schema(
+        summary="Delete a keyword set no rule names",
+        description="A set some rule's text condition still names is not deleted (422 keyword_set_in_use).",
+        responses={204: OpenApiResponse(description="Deleted.")},
+    ),
 )
 class KeywordSetViewSet(ApiView, viewsets.ModelViewSet):
     """The named, multilingual keyword lists the rules' text conditions match. Same permissions as
-    rules; a write is validated (422 ``keywords_invalid`` with messages such as ``keywords.3.mode``)
-    and audited."""
+    rules (a set for every store: administrators); a write is validated (422 ``keyword_set_invalid``
+    with messages such as ``keywords.3.mode``) and audited."""
 
     serializer_class = KeywordSetSerializer
     pagination_class = KeywordSetCursor
@@ -670,35 +730,106 @@ class KeywordSetViewSet(ApiView, viewsets.ModelViewSet):
             return (*self.refusals, 415, 422)
         if self.action in ("update", "partial_update"):
             return (*self.refusals, 404, 415, 422)
-        return (*self.refusals, 404, 422)  # 422: a set some rule still names
+        if self.action == "destroy":
+            return (*self.refusals, 404, 422)  # 422: a set some rule still names
+        return (*self.refusals, 404)
 
     def shown(self, keyword_set: KeywordSet, code: int = status.HTTP_200_OK) -> Response:
         return Response(KeywordSetSerializer(self.get_queryset().get(pk=keyword_set.pk)).data, status=code)
 
-    def written(self, partial: bool) -> dict[str, Any]:
-        body = KeywordSetWriteSerializer(data=self.request.data, partial=partial)
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        body = KeywordSetWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
-        if "keywords" in data:
-            data["keywords"] = [dict(keyword) for keyword in data["keywords"]]
-        if "store" in data:
-            data["store"] = member_store(self.request.user, data["store"])
-        return data
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        keyword_set = call(services().save_keyword_set, None, actor=request.user, **self.written(partial=False))
+        data["keywords"] = [dict(keyword) for keyword in data["keywords"]]
+        data["store"] = member_store(request.user, data["store"])
+        keyword_set = call(services().save_keyword_set, actor=request.user, **data)
         return self.shown(keyword_set, status.HTTP_201_CREATED)
 
     def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         keyword_set = self.get_object()
-        data = self.written(partial=kwargs.get("partial", False))
-        keyword_set = call(services().save_keyword_set, keyword_set, actor=request.user, **data)
+        partial = kwargs.get("partial", False)
+        body = KeywordSetChangeSerializer(data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        data = {
+            "label": keyword_set.label,
+            "description": keyword_set.description,
+            "keywords": keyword_set.keywords,
+            "enabled": keyword_set.enabled,
+            **body.validated_data,
+        }
+        data["keywords"] = [dict(keyword) for keyword in data["keywords"]]
+        keyword_set = call(
+            services().save_keyword_set,
+            actor=request.user,
+            keyword_set=keyword_set,
+            name=keyword_set.name,
+            store=keyword_set.store,
+            **data,
+        )
         return self.shown(keyword_set)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         keyword_set = self.get_object()
-        call(services().delete_keyword_set, keyword_set, actor=request.user)
+        delete_keyword_set(actor=request.user, keyword_set=keyword_set)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class KeywordSetInUse(DomainError):
+    code = "keyword_set_in_use"
+    default_message = gettext_lazy("Rules still name this keyword set; change them first.")
+
+
+def rules_naming(keyword_set: KeywordSet) -> list[Rule]:
+    """The rules whose text conditions would read this set: its store's (or every store's, for a
+    set for every store) that name it, unless their store has its own set of that name."""
+    rules = Rule.objects.all() if keyword_set.store_id is None else Rule.objects.filter(store_id=keyword_set.store_id)
+    if keyword_set.store_id is None:
+        overridden = KeywordSet.objects.filter(name=keyword_set.name, store__isnull=False).values("store_id")
+        rules = rules.exclude(store_id__in=overridden)
+    return [
+        rule
+        for rule in rules.only("id", "name", "conditions")
+        if any(
+            isinstance(condition, dict) and keyword_set.name in (condition.get("sets") or ())
+            for condition in (rule.conditions or ())
+        )
+    ]
+
+
+def delete_keyword_set(*, actor, keyword_set: KeywordSet) -> None:
+    """Delete a keyword set no rule names, audited. services/rules.py has no deleter (yet); this
+    keeps its rules: the same permission and ownership checks, an audit event, the caches bumped."""
+    from ..rules import cache
+    from ..services import audit
+
+    service = services()
+    found = getattr(service, "delete_keyword_set", None)
+    if found is not None:
+        call(found, actor=actor, keyword_set=keyword_set)
+        return
+    # The writers' rule of ownership: one store's set needs its membership, one for every store an
+    # administrator (superuser).
+    from ..errors import PermissionDenied
+    from ..permissions import ensure_member, require
+
+    if keyword_set.store_id is not None:
+        ensure_member(actor, keyword_set.store_id)
+    require(actor, "tickets.delete_rule")
+    if keyword_set.store_id is None and not actor.is_superuser:
+        raise PermissionDenied(_("Only an administrator changes what applies to every store."))
+    with transaction.atomic():
+        locked = KeywordSet.objects.select_for_update().get(pk=keyword_set.pk)
+        if rules_naming(locked):
+            raise KeywordSetInUse()
+        audit.record(
+            actor=actor,
+            action="keyword_set.deleted",
+            obj=locked,
+            before={"name": locked.name, "store": locked.store_id, "keywords": locked.keywords},
+        )
+        locked.delete()
+        cache.bump()
 
 
 def services() -> Any:
@@ -711,8 +842,6 @@ def services() -> Any:
 def call(function: Any, *args: Any, **kwargs: Any) -> Any:
     """A service call whose validation errors become a 422 carrying the validation's own keys."""
     from django.db import IntegrityError
-
-    from ..errors import DomainError
 
     try:
         with transaction.atomic():
