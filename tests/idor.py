@@ -65,6 +65,7 @@ def store_b_objects() -> dict[type[models.Model], models.Model]:
         factories.RefundFactory(ticket=ticket, reason=MARKER, requested_by=member),
         rule,
         m.RuleRun.objects.create(rule=rule, ticket=ticket, event_id=MARKER, matched=True),
+        m.KeywordSet.objects.create(name="marker-words", label=f"{MARKER} words", store=store),
         macro,
         m.MacroVariant.objects.create(macro=macro, language="en", body=MARKER),
         m.SlaPolicy.objects.create(

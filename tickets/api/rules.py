@@ -534,6 +534,7 @@ class RuleViewSet(ApiView, viewsets.ModelViewSet):
     administrator (superuser). A write is validated like the editor's (422 ``rule_invalid`` with
     messages per field such as ``conditions.0.sets``) and audited."""
 
+    model = Rule
     serializer_class = RuleSerializer
     pagination_class = RuleCursor
     lookup_value_regex = "[0-9]{1,19}"
@@ -712,6 +713,7 @@ class KeywordSetViewSet(ApiView, viewsets.ModelViewSet):
     rules (a set for every store: administrators); a write is validated (422 ``keyword_set_invalid``
     with messages such as ``keywords.3.mode``) and audited."""
 
+    model = KeywordSet
     serializer_class = KeywordSetSerializer
     pagination_class = KeywordSetCursor
     lookup_value_regex = "[0-9]{1,19}"
