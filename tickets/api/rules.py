@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
@@ -50,6 +51,34 @@ SUBJECT_MAX = 998  # RFC 5322's line limit
 ORDER_NUMBER_MAX = 64  # Order.number
 JSON_DEPTH_MAX = 6  # a condition's or action's JSON: {"type": …, "sets": [...]} is depth 2
 JSON_STRING_MAX = 2_000
+
+
+class OptionalText(StrictCharField):
+    """Text that may be blank but holds no NUL (PostgreSQL refuses it). Checked here rather than by a
+    validator: drf-spectacular writes a blank-or-pattern field as ``oneOf`` [pattern, empty], which
+    "" matches twice, so the schema would call a valid blank value invalid."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("allow_blank", True)
+        kwargs.setdefault("trim_whitespace", False)
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        value = super().to_internal_value(data)
+        if "\x00" in value:
+            raise serializers.ValidationError(NO_NUL.message)
+        return value
+
+
+class OptionalTextExtension(OpenApiSerializerFieldExtension):
+    target_class = OptionalText
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        # "Not containing NUL" rather than a pattern, which drf-spectacular would wrap in that oneOf.
+        schema: dict[str, Any] = {"type": "string", "not": {"pattern": "\\u0000"}}
+        if self.target.max_length is not None:
+            schema["maxLength"] = self.target.max_length
+        return schema
 
 
 class RuleUnprocessable(UnprocessableQuery):
@@ -204,12 +233,11 @@ class RuleTryRequestSerializer(serializers.Serializer):
         validators=[NOT_BLANK],
         help_text=gettext_lazy("The message's body as plain text, quoted history and signature included."),
     )
-    subject = StrictCharField(
+    subject = OptionalText(
         required=False,
         allow_blank=True,
         max_length=SUBJECT_MAX,
         trim_whitespace=False,
-        validators=[NO_NUL],
         help_text=gettext_lazy("The message's subject."),
     )
     store = StrictIntegerField(
@@ -222,11 +250,10 @@ class RuleTryRequestSerializer(serializers.Serializer):
             "store, or only the rules for every store."
         ),
     )
-    order = StrictCharField(
+    order = OptionalText(
         required=False,
         allow_blank=True,
         max_length=ORDER_NUMBER_MAX,
-        validators=[NO_NUL],
         help_text=gettext_lazy(
             "A platform order number, looked up in the store (or in all your stores when no store is given): "
             "the order conditions then read it."
@@ -275,8 +302,16 @@ class MatchedRuleSerializer(serializers.Serializer):
 
 class ReplySerializer(serializers.Serializer):
     macro = serializers.IntegerField(help_text=gettext_lazy("The macro's id."))
-    language = serializers.CharField(help_text=gettext_lazy("The variant's language (ISO 639-1)."))
-    body = serializers.CharField(help_text=gettext_lazy("The reply as it would be sent."))
+    language = serializers.CharField(
+        allow_blank=True, help_text=gettext_lazy("The variant's language (ISO 639-1); empty: the macro has no text.")
+    )
+    body = serializers.CharField(
+        allow_blank=True,
+        help_text=gettext_lazy(
+            "The reply in the buyer's language; placeholders a pasted message cannot fill (the buyer's name, "
+            "the order) are left in."
+        ),
+    )
 
     class Meta:
         ref_name = "RuleReply"
@@ -452,7 +487,7 @@ class RuleWriteSerializer(serializers.Serializer):
     """A rule as written: PUT sends it whole (what it leaves out takes its default), PATCH some of it."""
 
     name = StrictCharField(max_length=120, validators=[NOT_BLANK])
-    description = StrictCharField(required=False, allow_blank=True, max_length=2_000, validators=[NO_NUL], default="")
+    description = OptionalText(required=False, allow_blank=True, max_length=2_000, default="")
     store = StrictIntegerField(
         required=False,
         allow_null=True,
@@ -652,7 +687,7 @@ class KeywordSetWriteSerializer(serializers.Serializer):
         validators=[RegexValidator(r"^[-a-zA-Z0-9_]+$", message=gettext_lazy("Letters, digits, - and _ only."))],
         help_text=gettext_lazy("What text conditions name in their sets, e.g. refund_words."),
     )
-    label = StrictCharField(required=False, allow_blank=True, max_length=120, validators=[NO_NUL], default="")
+    label = OptionalText(required=False, allow_blank=True, max_length=120, default="")
     store = StrictIntegerField(
         required=False,
         allow_null=True,
@@ -661,7 +696,7 @@ class KeywordSetWriteSerializer(serializers.Serializer):
         default=None,
         help_text=gettext_lazy("A store of yours (its set overrides the global one of that name); null: every store."),
     )
-    description = StrictCharField(required=False, allow_blank=True, max_length=2_000, validators=[NO_NUL], default="")
+    description = OptionalText(required=False, allow_blank=True, max_length=2_000, default="")
     keywords = KeywordSerializer(many=True, max_length=MAX_KEYWORDS)
     enabled = StrictBooleanField(required=False, default=True)
 
@@ -672,8 +707,8 @@ class KeywordSetWriteSerializer(serializers.Serializer):
 class KeywordSetChangeSerializer(serializers.Serializer):
     """A keyword set as changed: its name and store stay, since rules name it."""
 
-    label = StrictCharField(required=False, allow_blank=True, max_length=120, validators=[NO_NUL], default="")
-    description = StrictCharField(required=False, allow_blank=True, max_length=2_000, validators=[NO_NUL], default="")
+    label = OptionalText(required=False, allow_blank=True, max_length=120, default="")
+    description = OptionalText(required=False, allow_blank=True, max_length=2_000, default="")
     keywords = KeywordSerializer(many=True, max_length=MAX_KEYWORDS)
     enabled = StrictBooleanField(required=False, default=True)
 
