@@ -74,3 +74,15 @@ def counts_counted_each_time(settings):
 def fast_password_hashing(settings):
     # Tests create many users with passwords; PBKDF2 would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def triage_caches_cleared():
+    # Rules and keyword sets are cached per process; a test's rows are rolled back without a save
+    # signal, so each test starts from what it makes.
+    from tickets.rules import cache, facts
+
+    cache.clear_local()
+    facts.clear_rates()
+    yield
+    cache.clear_local()

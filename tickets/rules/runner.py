@@ -25,14 +25,14 @@ from dataclasses import asdict
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from .. import events
 from ..errors import DomainError
 from ..locks import lock
 from ..models import Message, Rule, RuleRun, Ticket
 from ..models.rules import RuleEvent
-from . import actions
+from . import actions, engine, text
+from .facts import Facts
 
 log = logging.getLogger("tickets.rules")
 
@@ -97,30 +97,18 @@ def created_event_id(ticket_id: int) -> str:
 
 
 def rules_for(name: str, store_id: int | None) -> list[Rule]:
-    """The enabled rules of an event for a store (its own and the global ones), in order."""
-    try:
-        from .engine import rules_for as cached
-    except ImportError:  # the engine (H2) not merged yet: straight from the database
-        return list(
-            Rule.objects.filter(Q(store__isnull=True) | Q(store_id=store_id), enabled=True, event=name).order_by(
-                "position", "id"
-            )
-        )
-    return list(cached(name, store_id))
+    """The enabled rules of an event for a store (its own and the global ones), in order (cached
+    per process by the engine until a rule changes)."""
+    return list(engine.rules_for(name, store_id))
 
 
-def _facts(ticket_id: int, message: Message | None):
-    from .facts import Facts
-
+def _facts(ticket_id: int, message: Message | None) -> Facts:
     ticket = Ticket.objects.select_related("store", "customer", "order").get(pk=ticket_id)
     return Facts.for_ticket(ticket, message)
 
 
-def _matches(facts, rule: Rule) -> bool:
-    from .engine import evaluate
-
-    results = evaluate(facts, [rule])
-    return bool(results) and results[0].matched
+def _matches(facts: Facts, rule: Rule) -> bool:
+    return engine.evaluate_rule(facts, rule).matched
 
 
 def handle(event: events.Event | dict) -> int:
@@ -191,6 +179,8 @@ def run(
             if failures is None:
                 raise
             failures.append(str(rule.pk))
+            if rule.stop_after_match:  # the retry fires it, and it stops the rules after it then too
+                break
             continue
         if rule.stop_after_match:
             break
@@ -232,14 +222,8 @@ def prepare_message(ticket_id: int, message_id) -> Message | None:
     message = Message.objects.filter(pk=message_id, ticket_id=ticket_id).first() if message_id else None
     if message is None:
         return None
-    try:
-        from .text import prepare
-    except ImportError:  # the text module (H1) not merged yet: the platform's language stands
-        return message
-    from ..sanitize import plain_text
-
     subject = Ticket.objects.filter(pk=ticket_id).values_list("subject", flat=True).first() or ""
-    language = prepare(subject, plain_text(message.body)).language
+    language = text.prepare(subject, text.html_to_text(message.body)).language
     if language:
         with transaction.atomic():
             if message.original_language != language:
@@ -256,8 +240,18 @@ def inline() -> bool:
     return bool(getattr(settings, "AFTERSALES_TRIAGE_INLINE", False))
 
 
+def listened_by_rules(event: events.Event) -> bool:
+    """Whether any enabled rule hears of this event (the engine's cached rules): no task otherwise."""
+    names = [event.name]
+    if event.name == events.MESSAGE_RECEIVED and event.data.get("new_ticket"):
+        names.append(RuleEvent.TICKET_CREATED)
+    return any(rules_for(name, event.store_id) for name in names)
+
+
 def on_event(event: events.Event) -> None:
     """The listener: the task on the triage queue, or the run itself when inline (tests, demo)."""
+    if not listened_by_rules(event):
+        return
     if inline():
         try:
             handle(event)

@@ -286,10 +286,10 @@ class _References:
 
     def __init__(self, *, store: Store | None, user) -> None:
         self.store = store
-        self.user = user
+        self.actor = user
 
     def _scoped(self, manager):
-        rows = manager.visible_to(self.user) if self.user is not None else manager.all()
+        rows = manager.visible_to(self.actor) if self.actor is not None else manager.all()
         if self.store is None:
             return rows.filter(store__isnull=True)
         return rows.filter(Q(store__isnull=True) | Q(store=self.store))
@@ -319,7 +319,7 @@ class _References:
             errors.add(field, _("Expected store ids."))
             return None
         ids = list(dict.fromkeys(ids))
-        rows = Store.objects.visible_to(self.user) if self.user is not None else Store.objects.all()
+        rows = Store.objects.visible_to(self.actor) if self.actor is not None else Store.objects.all()
         found = set(rows.filter(pk__in=ids).values_list("pk", flat=True))
         missing = [i for i in ids if i not in found]
         if missing:

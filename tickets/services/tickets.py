@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..errors import DomainError
+from ..events import TICKET_UPDATED
 from ..locks import lock, lock_if_free, lock_ticket_thread
 from ..models import AuditEvent, Customer, Direction, Message, Order, Store, Ticket
 from ..models.notifications import NotificationKind
@@ -162,11 +163,13 @@ def change_status(ticket: Ticket, status: str, *, actor, actor_kind: str | None 
         )
         sla.refresh_sla(moved)
         if actor is not None:  # a person's move: the rules hear of it (a rule's own never)
+            from ..rules.runner import rules_for
             from .ticket_fields import announce_update
 
-            event = AuditEvent.objects.filter(ticket=moved, action="ticket.status_changed").order_by("-pk").first()
-            if event is not None:
-                announce_update(moved, event, actor_kind=actor_kind, changed=["status"])
+            if rules_for(TICKET_UPDATED, moved.store_id):
+                event = AuditEvent.objects.filter(ticket=moved, action="ticket.status_changed").order_by("-pk").first()
+                if event is not None:
+                    announce_update(moved, event, actor_kind=actor_kind, changed=["status"])
     return moved
 
 

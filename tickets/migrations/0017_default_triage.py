@@ -1,0 +1,22 @@
+"""The default triage: keyword sets, macros, the Returns team, the VIP SLA policy and the default
+rules (tickets/rules/defaults.py). Reversing removes the default rules, keyword sets and macros."""
+
+from django.db import migrations
+
+
+def install(apps, schema_editor):
+    from tickets.rules import defaults
+
+    defaults.install(apps, schema_editor)
+
+
+def uninstall(apps, schema_editor):
+    from tickets.rules import defaults
+
+    defaults.uninstall(apps, schema_editor)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("tickets", "0016_triage")]
+
+    operations = [migrations.RunPython(install, uninstall)]
