@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from django.utils.translation import gettext
@@ -133,13 +134,13 @@ def _lenient(keywords: object) -> list[dict]:
 @dataclass(frozen=True)
 class _Group:
     mode: str
-    regex: re.Pattern[str]  # the whole group, for keywords without an anchor (no letter or digit)
     lookup: dict[str, tuple[str, str]]  # matched text (folded, single spaces) → (keyword, lang)
-    # anchor → the expression of the keywords with that anchor; one anchor must be among the message's
-    # words (word mode), word starts (prefix) or characters (substring), else none of them can match.
-    by_anchor: dict[str, re.Pattern[str]]
+    # anchor → ((offset of the anchor in the keywords, their expression), …). A keyword can match only
+    # where its anchor is a word of the message (word mode: its longest word; word start: the first up
+    # to PREFIX_ANCHOR letters of its first word) or a character of it (substring: its first character).
+    by_anchor: dict[str, tuple[tuple[int, re.Pattern[str]], ...]]
     anchors: frozenset[str]
-    unanchored: re.Pattern[str] | None
+    unanchored: re.Pattern[str] | None  # keywords that start with neither a letter nor a digit, searched
 
 
 def _pattern(key: str, mode: str, lead: bool = True) -> str:
@@ -155,17 +156,18 @@ def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_"
 
 
-def _anchor(key: str, mode: str) -> str | None:
-    """A necessary condition for a match, checked with one set lookup: for word mode the keyword's first
-    word is a word of the message, for word start a start of one, for substring its first character."""
+def _anchor(key: str, mode: str) -> tuple[str, int] | None:
+    """The anchor of a keyword and where it is in it; None: search for the keyword everywhere."""
     if mode == MatchMode.SUBSTRING:
-        return key[0]
-    m = _WORD_RUN.search(key)
-    if m is None:
+        return key[0], 0
+    if not _is_word_char(key[0]):
         return None
     if mode == MatchMode.PREFIX:
-        return m.group()[:PREFIX_ANCHOR]
-    return m.group()
+        first = _WORD_RUN.match(key)
+        return first.group()[:PREFIX_ANCHOR], 0
+    # The longest word: "where is my order" is looked for only where "order" is.
+    best = max(_WORD_RUN.finditer(key), key=lambda m: len(m.group()))
+    return best.group(), best.start()
 
 
 def _alternation(keys: list[str], mode: str, lead: bool) -> re.Pattern[str]:
@@ -174,12 +176,16 @@ def _alternation(keys: list[str], mode: str, lead: bool) -> re.Pattern[str]:
     return re.compile("|".join(_pattern(k, mode, lead) for k in keys))
 
 
+# Extra whitespace a buyer may put between the words before an anchor ("where  is my order").
+_SLACK = 16
+
+
 class CompiledSet:
-    """One keyword set, compiled: one regular expression per match mode (and, for speed, one per anchor).
-    ``find`` asks the message's word index which keywords can match at all (a set intersection, so the
-    ~40 sets that do not apply to a message cost a microsecond or two each), then searches for those only.
-    The anchored expressions start with the keyword's literal text (Python's re then skips ahead like
-    str.find); their leading word boundary is checked on each match."""
+    """One keyword set, compiled: per match mode, one regular expression per anchor word. ``find`` takes
+    the anchors that are words of the message (one set intersection with the message's word index, built
+    once per message and shared by every set: a set that cannot match costs a microsecond or two), then
+    tries the expression only where those words are. Substring keywords are searched for (their
+    expressions start with a literal, which Python's re finds like str.find)."""
 
     def __init__(self, name: str, groups: tuple[_Group, ...], size: int) -> None:
         self.name = name
@@ -192,51 +198,72 @@ class CompiledSet:
     def find(self, text: PreparedText) -> list[Hit]:
         hits: list[Hit] = []
         for group in self.groups:
-            if group.mode == MatchMode.WORD:
-                pool = text.match_tokens
-            elif group.mode == MatchMode.PREFIX:
-                pool = text.match_prefixes
+            mode = group.mode
+            if mode == MatchMode.WORD:
+                common = group.anchors.intersection(text.match_tokens)
+            elif mode == MatchMode.PREFIX:
+                common = group.anchors.intersection(text.match_prefixes)
             else:
-                pool = text.match_chars
-            common = group.anchors.intersection(pool)
+                common = group.anchors.intersection(text.match_chars)
             if common:
                 haystack = text.match_text
+                seen: set[int] = set()
                 for anchor in common:
-                    self._search(group, group.by_anchor[anchor], haystack, text, hits, check_lead=True)
+                    for offset, regex in group.by_anchor[anchor]:
+                        if mode == MatchMode.SUBSTRING:
+                            self._search(group, regex, haystack, text, hits)
+                            continue
+                        for start in self._starts(text, mode, anchor, offset):
+                            if start in seen:
+                                continue
+                            m = regex.match(haystack, start)
+                            if m is not None:
+                                seen.add(start)
+                                self._hit(group, m, text, hits)
             if group.unanchored is not None:
-                self._search(group, group.unanchored, text.match_text, text, hits, check_lead=False)
+                self._search(group, group.unanchored, text.match_text, text, hits)
         if len(hits) > 1:
             hits.sort(key=lambda h: (h.field != "subject", h.start, h.start - h.end))
         return hits
 
-    def _search(self, group, regex, haystack, text, hits, *, check_lead: bool) -> None:
+    @staticmethod
+    def _starts(text: PreparedText, mode: str, anchor: str, offset: int) -> list[int]:
+        """Where keywords with this anchor may start: at the anchor's word, or a word start shortly before."""
+        positions = text.token_positions
+        if mode == MatchMode.WORD:
+            at = positions[anchor]
+        else:
+            at = [p for token, starts in positions.items() if token.startswith(anchor) for p in starts]
+        if not offset:
+            return at
+        token_starts = text.token_starts
+        found = []
+        for p in at:
+            lo = bisect_left(token_starts, p - offset - _SLACK)
+            hi = bisect_right(token_starts, p - offset)
+            found.extend(token_starts[lo:hi])
+        return found
+
+    def _search(self, group: _Group, regex: re.Pattern[str], haystack: str, text: PreparedText, hits) -> None:
+        for m in regex.finditer(haystack):
+            self._hit(group, m, text, hits)
+
+    @staticmethod
+    def _hit(group: _Group, m: re.Match[str], text: PreparedText, hits: list[Hit]) -> None:
+        start, end = m.span()
+        matched = m.group()
+        keyword, lang = group.lookup.get(
+            _SPACES.sub(" ", matched) if " " in matched or "\n" in matched else matched, (matched, "")
+        )
         subject_end = len(text.norm_subject)
-        pos = 0
-        while True:
-            m = regex.search(haystack, pos)
-            if m is None:
-                return
-            start, end = m.span()
-            matched = m.group()
-            if (
-                check_lead
-                and group.mode != MatchMode.SUBSTRING
-                and start
-                and _is_word_char(matched[0])
-                and _is_word_char(haystack[start - 1])
-            ):
-                pos = start + 1
-                continue
-            pos = end if end > start else start + 1
-            keyword, lang = group.lookup.get(_SPACES.sub(" ", matched), (matched, ""))
-            if start < subject_end:
-                field = "subject"
-            else:
-                field = "body"
-                start -= subject_end + len(FIELD_SEPARATOR)
-                end -= subject_end + len(FIELD_SEPARATOR)
-            negated = negated_in(text, field, start, end, lang or text.language)
-            hits.append(Hit(keyword, lang, group.mode, field, start, end, negated))
+        if start < subject_end:
+            field = "subject"
+        else:
+            field = "body"
+            start -= subject_end + len(FIELD_SEPARATOR)
+            end -= subject_end + len(FIELD_SEPARATOR)
+        negated = negated_in(text, field, start, end, text.language or lang)
+        hits.append(Hit(keyword, lang, group.mode, field, start, end, negated))
 
 
 def compile_set(name: str, keywords: list[dict]) -> CompiledSet:
@@ -253,20 +280,24 @@ def compile_set(name: str, keywords: list[dict]) -> CompiledSet:
         if not lookup:
             continue
         size += len(lookup)
-        anchored: dict[str, list[str]] = {}
+        anchored: dict[str, dict[int, list[str]]] = {}
         loose: list[str] = []
         for key in lookup:
-            anchor = _anchor(key, mode)
-            if anchor is None:
+            found = _anchor(key, mode)
+            if found is None:
                 loose.append(key)
             else:
-                anchored.setdefault(anchor, []).append(key)
+                anchor, offset = found
+                anchored.setdefault(anchor, {}).setdefault(offset, []).append(key)
+        by_anchor = {
+            anchor: tuple((offset, _alternation(keys, mode, lead=False)) for offset, keys in sorted(offsets.items()))
+            for anchor, offsets in anchored.items()
+        }
         groups.append(
             _Group(
                 mode=str(mode),
-                regex=_alternation(list(lookup), mode, lead=True),
                 lookup=lookup,
-                by_anchor={a: _alternation(keys, mode, lead=False) for a, keys in anchored.items()},
+                by_anchor=by_anchor,
                 anchors=frozenset(anchored),
                 unanchored=_alternation(loose, mode, lead=True) if loose else None,
             )

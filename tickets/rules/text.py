@@ -51,8 +51,20 @@ class PreparedText:
         return fold(self.norm_subject) + FIELD_SEPARATOR + fold(self.norm_body)
 
     @cached_property
+    def token_positions(self) -> dict[str, list[int]]:
+        """Each word of match_text → where it starts."""
+        positions: dict[str, list[int]] = {}
+        for m in _WORD_RUN.finditer(self.match_text):
+            positions.setdefault(m.group(), []).append(m.start())
+        return positions
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        return sorted(p for starts in self.token_positions.values() for p in starts)
+
+    @cached_property
     def match_tokens(self) -> frozenset[str]:
-        return frozenset(_WORD_RUN.findall(self.match_text))
+        return frozenset(self.token_positions)
 
     @cached_property
     def match_prefixes(self) -> frozenset[str]:
@@ -354,24 +366,38 @@ _MOBILE_SIGNATURE = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# After a closing, on its line, at most a name: "Best regards, John Smith" (capitalised words), never
+# "Thanks, please refund me".
+_NAME_AFTER = r"[\s,.!！。~-]*(?:(?-i:[A-ZÀ-ÞŁŚŻŹĆŃ][\w.'-]*)(?:[ \t]+(?-i:[A-ZÀ-ÞŁŚŻŹĆŃ][\w.'-]*)){0,2}[\s.!]*)?$"
 _CLOSING = re.compile(
     r"""^\s*(?:
         mit\s+freundlichen\s+grüßen | mit\s+freundlichen\s+grüssen | freundliche\s+grüße | mfg | viele\s+grüße
       | liebe\s+grüße | beste\s+grüße | herzliche\s+grüße | lg | vg | grüße | gruß
       | best\s+regards | kind\s+regards | warm\s+regards | regards | best\s+wishes | best | cheers | sincerely
-      | yours\s+sincerely | yours\s+faithfully | many\s+thanks | thanks | thank\s+you | thx
-      | cordialement | bien\s+cordialement | bien\s+à\s+vous | salutations | sincères\s+salutations | merci
-      | saludos | saludos\s+cordiales | un\s+saludo | atentamente | gracias | muchas\s+gracias
-      | cordiali\s+saluti | distinti\s+saluti | saluti | grazie | grazie\s+mille
-      | met\s+vriendelijke\s+groet(?:en)? | vriendelijke\s+groet(?:en)? | groeten | groetjes | mvg | bedankt
-      | atenciosamente | cumprimentos | abraços | obrigad[oa]
-      | pozdrawiam | z\s+poważaniem | pozdrowienia | dziękuję
-      | med\s+vänliga\s+hälsningar | vänliga\s+hälsningar | hälsningar | mvh | tack
-      | よろしくお願いします | よろしくお願いいたします | よろしくお願い致します | 敬具 | 以上
-      | 此致敬礼 | 此致 | 谢谢 | 謝謝 | 祝好 | 顺祝商祺
-      | 감사합니다 | 고맙습니다
+      | yours\s+sincerely | yours\s+faithfully
+      | cordialement | bien\s+cordialement | bien\s+à\s+vous | salutations | sincères\s+salutations
+      | saludos | saludos\s+cordiales | un\s+saludo | atentamente
+      | cordiali\s+saluti | distinti\s+saluti | saluti
+      | met\s+vriendelijke\s+groet(?:en)? | vriendelijke\s+groet(?:en)? | groeten | groetjes | mvg
+      | atenciosamente | cumprimentos | abraços
+      | pozdrawiam | z\s+poważaniem | pozdrowienia
+      | med\s+vänliga\s+hälsningar | vänliga\s+hälsningar | hälsningar | mvh
+      | よろしくお願いします | よろしくお願いいたします | よろしくお願い致します | 敬具
+      | 此致敬礼 | 此致 | 祝好 | 顺祝商祺
+    )"""
+    + _NAME_AFTER,
+    re.IGNORECASE | re.VERBOSE,
+)
+# Thanks end many messages too, but buyers also write "Thanks" above the question that matters: a thanks
+# line is a signature only with at most two name-like lines after it.
+_THANKS = re.compile(
+    r"""^\s*(?:
+        many\s+thanks | thanks(?:\s+a\s+lot)? | thank\s+you | thx | danke(?:\s+schön)? | vielen\s+dank
+      | merci(?:\s+beaucoup)? | muchas\s+gracias | gracias | grazie(?:\s+mille)? | bedankt | dank\s+je(?:\s+wel)?
+      | obrigad[oa] | dziękuję | tack | 谢谢 | 謝謝 | ありがとうございます | 감사합니다 | 고맙습니다
       | ขอบคุณครับ | ขอบคุณค่ะ | ขอบคุณ
-    )[\s,.!！。~-]*(?:\S.{0,40})?$""",
+    )"""
+    + _NAME_AFTER,
     re.IGNORECASE | re.VERBOSE,
 )
 _TAIL_LINES = 6  # a closing is a signature when at most this many short lines follow it
@@ -512,24 +538,28 @@ class _Cleaner:
         lines = self.lines
         for i, line in enumerate(lines):
             stripped = line.strip()
-            if stripped in ("--", "—", "-- ", "__"):
+            if stripped in ("--", "—", "__") or (_MOBILE_SIGNATURE.match(line) and len(stripped) < 80):
                 self.cut("signature", i, len(lines))
-                return
-            if _MOBILE_SIGNATURE.match(line) and len(stripped) < 80:
-                self.cut("signature", i, len(lines))
-                return
+                break
         # A closing ("Mit freundlichen Grüßen", "Best regards" …) followed by a name, an address: the tail.
         for i, line in enumerate(lines):
-            if not _CLOSING.match(line):
+            strong = _CLOSING.match(line)
+            if not strong and not _THANKS.match(line):
                 continue
-            rest = [x for x in lines[i + 1 :] if x.strip()]
-            if len(rest) <= _TAIL_LINES and all(len(x.strip()) <= _SHORT_LINE for x in rest):
+            rest = [x.strip() for x in lines[i + 1 :] if x.strip()]
+            if any(x.endswith(("?", "？")) or len(x) > _SHORT_LINE for x in rest):
+                continue
+            if strong and len(rest) <= _TAIL_LINES or len(rest) <= 2 and all(_looks_like_name(x) for x in rest):
                 self.cut("signature", i, len(lines))
                 return
+
+
+def _looks_like_name(line: str) -> bool:
+    return len(line) <= 40 and not line.endswith((".", "!", "。", "！")) and len(line.split()) <= 4
 
 
 def _is_tail_start(line: str) -> bool:
-    return bool(_CLOSING.match(line) or _MOBILE_SIGNATURE.match(line))
+    return bool(_CLOSING.match(line) or _THANKS.match(line) or _MOBILE_SIGNATURE.match(line))
 
 
 def strip_history(body: str) -> tuple[str, tuple[Removed, ...], tuple[tuple[str, str], ...]]:
@@ -618,7 +648,9 @@ _NEGATORS = frozenset(
     ]
 )
 # Words that negate in one language and mean something else in another: only in that language.
-_NEGATORS_BY_LANG = {"it": frozenset({"mai", "ne"}), "pt": frozenset({"nunca"}), "fr": frozenset({"plus"})}
+_NEGATORS_BY_LANG = {"it": frozenset({"mai"}), "fr": frozenset({"plus"})}
+# Words of the list above that do not negate in a language: Portuguese "no" is "in the", Italian "ne" "of it".
+_NOT_NEGATORS_BY_LANG = {"pt": frozenset({"no"}), "it": frozenset({"ne"})}
 # Clause boundaries ("but", "and"): a negator before them does not reach a keyword after them.
 _BOUNDARY_WORDS = frozenset(
     [
@@ -650,9 +682,14 @@ _BOUNDARY_WORDS_BY_LANG = {
     "pl": frozenset({"i", "a"}),
     "es": frozenset({"e"}),
 }
+_NEGATORS_FOR = {
+    lang: (_NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())) - _NOT_NEGATORS_BY_LANG.get(lang, frozenset())
+    for lang in LANGUAGES
+}
+_BOUNDARIES_FOR = {lang: _BOUNDARY_WORDS | _BOUNDARY_WORDS_BY_LANG.get(lang, frozenset()) for lang in LANGUAGES}
 _CLAUSE_PUNCT = re.compile(r"[.!?;,:\n\x00。！？；，、：｡､…\"«»“”()]|\s-\s")
 _NEG_TOKEN = re.compile(r"\w+(?:'\w+)*")
-_WINDOW_WORDS = 5  # a negator at most this many words before the keyword
+_WINDOW_WORDS = 6  # a negator at most this many words before the keyword
 _WINDOW_CHARS = 80
 _NOT_NEGATING_NEXT = frozenset({"only", "nur", "seulement", "solo", "solamente", "apenas", "alleen", "tylko", "bara"})
 # "Rückerstattung brauche ich nicht.", "refund is not necessary": a negator closing the clause right after
@@ -684,6 +721,65 @@ _NEEDED = frozenset(
         "nodvandigt",
         "behovs",
         "behovlig",
+    ]
+)
+# Between a keyword and a negator closing its clause, only these: the negator is then about wanting it.
+_WANT_WORDS = frozenset(
+    [
+        "i",
+        "we",
+        "ich",
+        "wir",
+        "je",
+        "nous",
+        "yo",
+        "io",
+        "ik",
+        "wij",
+        "jag",
+        "vi",
+        "eu",
+        "ja",
+        "my",
+        "is",
+        "are",
+        "it",
+        "ist",
+        "es",
+        "want",
+        "wanted",
+        "need",
+        "needed",
+        "möchte",
+        "mochte",
+        "möchten",
+        "mochten",
+        "will",
+        "wollen",
+        "brauche",
+        "brauchen",
+        "benötige",
+        "benotige",
+        "wünsche",
+        "wunsche",
+        "veux",
+        "voulons",
+        "quiero",
+        "queremos",
+        "voglio",
+        "vogliamo",
+        "quero",
+        "queremos",
+        "wil",
+        "willen",
+        "hoef",
+        "vill",
+        "behöver",
+        "behover",
+        "chce",
+        "chcę",
+        "potrzebuję",
+        "potrzebuje",
     ]
 )
 # CJK and Thai: negation before the keyword (zh, th) or after it (ja, ko), within the clause.
@@ -721,7 +817,7 @@ def negated_in(text: PreparedText, field: str, start: int, end: int, lang: str) 
 
 
 def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) -> bool:
-    """Is the keyword at norm_text[start:end] negated? A negator within five words before it in the same
+    """Is the keyword at norm_text[start:end] negated? A negator within six words before it in the same
     clause ("I do NOT want a refund", "kein Umtausch", "je ne veux pas de remboursement", "不要退款",
     "ไม่ต้องการคืนเงิน"), or after it where the language puts it ("返品はいらない", "환불 안 해요",
     "refund is not necessary", "Umtausch möchte ich nicht."). Clauses end at . ! ? ; , and at "but"/"and"
@@ -732,10 +828,10 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
     lang = (lang or "").lower()
     before = fold(_clause_before(norm_text, start))
     tokens = _NEG_TOKEN.findall(before)
-    boundaries = _BOUNDARY_WORDS | _BOUNDARY_WORDS_BY_LANG.get(lang, frozenset())
+    boundaries = _BOUNDARIES_FOR.get(lang, _BOUNDARY_WORDS)
     cut = max((i + 1 for i, t in enumerate(tokens) if t in boundaries), default=0)
     tokens = tokens[cut:][-_WINDOW_WORDS:]
-    negators = _NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())
+    negators = _NEGATORS_FOR.get(lang, _NEGATORS)
     for i, token in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
         if token in negators or token.endswith("n't") or token.startswith("n'"):
@@ -770,8 +866,9 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
     for i, word in enumerate(words[:5]):
         if word in negators or word.endswith("n't"):
             rest = words[i + 1 :]
-            if len(rest) <= 1 and closed:
-                return True  # "Umtausch möchte ich nicht.", "… habe ich nicht gestellt."
+            if len(rest) <= 1 and closed and all(w in _WANT_WORDS for w in words[:i]):
+                # "Umtausch möchte ich nicht.", but "Die Größe passt nicht" is a complaint about the size
+                return True
             if rest and (rest[0] in _NEEDED or (len(rest) > 1 and rest[1] in _NEEDED)):
                 return True
     return False
@@ -855,6 +952,9 @@ _LINGUA_LANGUAGES = {
 # Below this relative distance between the best and the second-best language lingua answers None: "unsure".
 MIN_RELATIVE_DISTANCE = 0.1
 DETECT_CHARS = 400
+# Below this many letters the best language must beat the second by this much confidence.
+SHORT_TEXT_LETTERS = 25
+SHORT_TEXT_MARGIN = 0.2
 _detector_lock = threading.Lock()
 _detector = None
 
@@ -904,9 +1004,17 @@ def detect_language(text: str) -> str:
         return "zh"
     if thai and thai >= share:
         return "th"
-    found = language_detector().detect_language_of(text)
-    if found is None:
-        return ""
+    detector = language_detector()
+    if letters < SHORT_TEXT_LETTERS:
+        # A few words ("Bedankt", "Order refund") are often plausible in several languages: be sure or say "".
+        values = detector.compute_language_confidence_values(text)
+        if not values or len(values) > 1 and values[0].value - values[1].value < SHORT_TEXT_MARGIN:
+            return ""
+        found = values[0].language
+    else:
+        found = detector.detect_language_of(text)
+        if found is None:
+            return ""
     code = found.iso_code_639_1.name.lower()
     return code if code in _LINGUA_LANGUAGES else ""
 
