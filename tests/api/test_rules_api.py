@@ -236,8 +236,9 @@ def test_move_puts_a_rule_first_among_its_events_rules(client_for, supervisor, r
     assert AuditEvent.objects.filter(action="rule.moved").count() == audits + 1
     down = post(client, f"/api/rules/{second['id']}/move/", {"direction": "down"})
     assert down.status_code == 200
-    assert post(client, f"/api/rules/{second['id']}/move/", {"direction": "up", "to": 1}).status_code == 400
-    assert post(client, f"/api/rules/{second['id']}/move/", {}).status_code == 400
+    assert post(client, f"/api/rules/{second['id']}/move/", {"direction": "up", "to": 1}).status_code == 422
+    assert post(client, f"/api/rules/{second['id']}/move/", {}).status_code == 422
+    assert post(client, f"/api/rules/{second['id']}/move/", {"direction": "left"}).status_code == 400
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ null) is visible to every caller allowed to read rules.
 Writes go through tickets/services/rules.py, as the editor's do, so they are validated by the same
 ``validate_rule`` / ``validate_keywords`` and audited. A body that breaks this schema is a 400
 (``invalid``); a well-formed rule the validation refuses (an unknown keyword set, a macro of another
-store, a missing parameter) is a 422 ``rule_invalid`` / ``keywords_invalid`` whose ``fields`` carry
+store, a missing parameter) is a 422 ``rule_invalid`` / ``keyword_set_invalid`` whose ``fields`` carry
 the validation's own keys (``conditions.0.sets``, ``actions.1.macro``, ``threshold`` …)."""
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from ..errors import DomainError
@@ -83,7 +84,7 @@ class OptionalTextExtension(OpenApiSerializerFieldExtension):
 
 class RuleUnprocessable(UnprocessableQuery):
     """A well-formed rule or keyword set the domain validation refuses: 422 with its field keys and
-    the validation's own code (rule_invalid, keywords_invalid)."""
+    the validation's own code (rule_invalid, keyword_set_invalid)."""
 
     def __init__(self, fields: dict[str, list[str]], code: str = "rule_invalid") -> None:
         super().__init__(fields)
@@ -536,11 +537,6 @@ class RuleMoveSerializer(serializers.Serializer):
     class Meta:
         ref_name = "RuleMove"
 
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if ("direction" in attrs) == ("to" in attrs):
-            raise serializers.ValidationError(_("Give either direction or to."))
-        return attrs
-
 
 @extend_schema_view(
     list=extend_schema(summary="Rules of your stores and for every store", responses={200: RuleSerializer(many=True)}),
@@ -624,8 +620,8 @@ class RuleViewSet(ApiView, viewsets.ModelViewSet):
     @extend_schema(
         summary="Move a rule up, down or to a place among its event's rules",
         description=(
-            "Rules of an event run in order; a store's rules run among the ones for every store. "
-            "``to`` past the end puts it last."
+            "Rules of an event run in order; a store's rules run among the ones for every store. Give "
+            "``direction`` or ``to`` (both or neither: 422); ``to`` past the end puts it last."
         ),
         request=RuleMoveSerializer,
         responses={200: OpenApiResponse(RuleSerializer, description="The rule with its new position.")},
@@ -635,6 +631,9 @@ class RuleViewSet(ApiView, viewsets.ModelViewSet):
         rule = self.get_object()
         body = RuleMoveSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        if ("direction" in body.validated_data) == ("to" in body.validated_data):
+            # Each is optional in the schema, so one without the other is the domain's refusal.
+            raise UnprocessableQuery({api_settings.NON_FIELD_ERRORS_KEY: [_("Give either direction or to.")]})
         rule = call(services().move_rule, actor=request.user, rule=rule, **body.validated_data)
         return self.shown(rule)
 
