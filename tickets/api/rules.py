@@ -150,25 +150,20 @@ def json_problems(value: Any, depth: int = 0) -> list[str]:
 
 
 def _type_names(registry: str) -> list[str]:
-    try:
-        if registry == "conditions":
-            from ..rules.conditions import CONDITIONS as types
-        else:
-            from ..rules.actions import ACTIONS as types
-    except ImportError:  # the engine is not there: any name, validation says which exist
-        return []
-    return sorted(types)
+    """The condition or action types the engine knows: the schema's enum and the 400 check."""
+    from ..rules.actions import ACTIONS
+    from ..rules.conditions import CONDITIONS
+
+    return sorted(CONDITIONS if registry == "conditions" else ACTIONS)
 
 
 def step_schema(registry: str) -> dict[str, Any]:
-    names = _type_names(registry)
-    kind = {"type": "string", "minLength": 1, "maxLength": 60}
-    if names:
-        kind = {"type": "string", "enum": names}
+    """A condition or action: its ``type`` from the registry, then that type's own parameters, which
+    the rule validation checks (422 with keys such as ``conditions.0.sets``)."""
     return {
         "type": "object",
         "required": ["type"],
-        "properties": {"type": kind},
+        "properties": {"type": {"type": "string", "enum": _type_names(registry)}},
         "additionalProperties": True,
     }
 
@@ -185,7 +180,7 @@ class StepField(serializers.DictField):
         if not isinstance(kind, str):
             raise serializers.ValidationError({"type": [_("This field is required and is text.")]})
         names = _type_names(self.registry)
-        if names and kind not in names:
+        if kind not in names:
             raise serializers.ValidationError(
                 {"type": [_("Choose one of: %(choices)s.") % {"choices": ", ".join(names)}]}
             )
