@@ -346,6 +346,9 @@ AUTO_CLOSE_RESOLVED_AFTER_HOURS = env_int("AFTERSALES_AUTO_CLOSE_HOURS", 96)
 # Triage rules run on the "triage" queue; inline, they run in-process right after the commit that
 # raised the event (tests, the demo, a desk with no worker).
 AFTERSALES_TRIAGE_INLINE = env_bool("AFTERSALES_TRIAGE_INLINE", False)
+# The data migration 0017_default_triage installs the shipped keyword sets, macros and rules
+# (tickets/rules/defaults.py). The test suite turns it off so each test starts with no rules.
+AFTERSALES_TRIAGE_DEFAULTS = env_bool("AFTERSALES_TRIAGE_DEFAULTS", True)
 
 # The refund report: a month with more refunds than this is exported by a background task (with
 # a progress bar) instead of inside the web request.

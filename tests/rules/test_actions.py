@@ -237,3 +237,10 @@ def test_a_person_cannot_pass_off_an_edit_as_a_rule(ticket, agent, other_agent):
         ticket_fields.add_tags(ticket, ["x"], actor=None)  # nobody, and not a rule either
     with pytest.raises((NotFound, PermissionDenied)):
         tickets.add_internal_note(ticket, "hi", actor=None, actor_kind=ActorKind.SYSTEM)
+
+
+def test_assign_team_without_an_active_member_here_sets_the_team_only(ticket, rule):
+    team = Team.objects.create(name="Night shift")
+    result = apply(ticket, {"type": "assign_team", "team": team.pk}, rule)
+    ticket.refresh_from_db()
+    assert ticket.team == team and ticket.assignee is None and "no active member" in result

@@ -21,6 +21,15 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
+def without_default_triage(db):
+    # The data migration ships default rules and keyword sets; these tests make their own.
+    from tickets.models import KeywordSet, Rule
+
+    Rule.objects.all().delete()
+    KeywordSet.objects.all().delete()
+
+
+@pytest.fixture(autouse=True)
 def english():
     with translation.override("en"):
         yield
@@ -79,8 +88,28 @@ def test_cheap_conditions_are_checked_first_without_changing_the_result(words):
     facts = Facts.for_text("", "refund")
     result = evaluate(facts, [r])[0]
     assert not result.matched
-    assert result.conditions[0].result is None  # the text was never searched
-    assert "refund_words" not in facts.hits
+    assert result.conditions[0].result is None  # the order was checked first, the text never
+    assert result.conditions[1].why == "no order"
+
+
+def test_rules_whose_keywords_are_absent_are_skipped_with_the_same_answer(words):
+    rules = [
+        rule("any", [{"type": "has_order", "not": True}, REFUND]),
+        rule("all", [{"type": "text", "sets": ["refund_words", "damage_words"], "match": "all"}]),
+        rule("subject", [{"type": "text", "sets": ["damage_words"], "where": "subject"}]),
+        rule("missing set", [{"type": "text", "sets": ["nope"]}]),
+        rule("negated", [{"type": "text", "sets": ["refund_words"], "not": True}]),
+    ]
+    facts = Facts.for_text("broken", "Where is my parcel?")
+    quick = evaluate(facts, rules)
+    full = evaluate(Facts.for_text("broken", "Where is my parcel?"), rules, explain=True)
+    assert [r.matched for r in quick] == [r.matched for r in full] == [False, False, True, False, True]
+    for fast, slow in zip(quick, full, strict=True):
+        for condition in fast.conditions:
+            if condition.result is not None:
+                assert condition in slow.conditions
+    assert quick[0].conditions[1].why == "no keyword of refund_words in the message"
+    assert quick[3].conditions[0].why == "there is no keyword set “nope” for this store"
 
 
 def test_stop_after_match_ends_the_evaluation(words):
@@ -271,3 +300,30 @@ def test_simulate_uses_few_queries_whatever_the_number_of_tickets(words, shopify
         result = simulate(draft, user=supervisor)
     assert len(result.matches) == 30
     assert len(queries) <= 8
+
+
+def test_facts_for_a_ticket_read_the_given_message(words, shopify_store):
+    ticket = factories.TicketFactory(store=shopify_store)
+    factories.MessageFactory(ticket=ticket, body="<p>Where is my parcel?</p>")
+    later = factories.MessageFactory(ticket=ticket, body="<p>Now I want a <b>refund</b></p>")
+    r = rule("r", [REFUND])
+    assert not evaluate(Facts.for_ticket(ticket), [r])[0].matched  # the first message from the buyer
+    assert evaluate(Facts.for_ticket(ticket, later), [r])[0].matched
+
+
+def test_simulate_keeps_to_the_draft_rules_store(words, shopify_store, ebay_store, supervisor):
+    for store in (shopify_store, ebay_store):
+        t = factories.TicketFactory(store=store)
+        factories.MessageFactory(ticket=t, body="<p>refund</p>")
+    draft = Rule(name="d", event="message_received", store=ebay_store, conditions=[REFUND], actions=[])
+    result = simulate(draft, user=supervisor)
+    assert result.scanned == 1
+    assert [t.store_id for t, _r in result.matches] == [ebay_store.pk]
+
+
+def test_preview_stops_after_a_stopping_rule(words):
+    rule("first", [REFUND], [{"type": "add_tags", "tags": ["a"]}], stop_after_match=True)
+    rule("second", [REFUND], [{"type": "add_tags", "tags": ["b"]}])
+    outcome = preview(Facts.for_text("", "refund"), list(Rule.objects.order_by("id")))
+    assert outcome.tags == ["a"]
+    assert outcome.results[1].stopped_by == "first"

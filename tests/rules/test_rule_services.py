@@ -15,6 +15,16 @@ from tickets.services import rules as rule_services
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def without_default_triage(db):
+    # The data migration ships default rules and keyword sets; these tests make their own.
+    from tickets.models import KeywordSet, Rule
+
+    Rule.objects.all().delete()
+    KeywordSet.objects.all().delete()
+
+
 TAG = [{"type": "add_tags", "tags": ["checked"]}]
 
 

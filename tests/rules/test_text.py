@@ -391,6 +391,9 @@ def test_negation_reaches_six_words_back_only():
         "Jag meddelar härmed att jag frånträder mitt avtal om köp av följande varor",
         "Jag ångrar mitt köp",
         "Pela presente comunico que resolvo o meu contrato de compra e venda do seguinte bem",
+        "전자상거래법에 따라 청약철회를 요청합니다",
+        "我要申请七天无理由退货",
+        "クーリングオフを希望します",
     ],
 )
 def test_statutory_withdrawal_is_recognised(text):
@@ -555,3 +558,96 @@ def test_language_is_unknown_for_a_few_ambiguous_words(text):
 
 def test_language_of_a_short_clear_question_is_detected():
     assert detect_language("Waar is mijn bestelling?") == "nl"
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "lang"),
+    [
+        ("Il pacco è tornato perché non ho pagato i dazi doganali", "dazi", "it"),
+        ("I have not received my refund yet", "refund", "en"),
+        ("Ich habe die Rücksendung nicht bezahlt", "rücksendung", "de"),
+    ],
+)
+def test_a_negator_about_another_verb_does_not_negate_the_keyword(text, keyword, lang):
+    assert not negated(text, keyword, lang)
+
+
+@pytest.mark.parametrize(
+    ("text", "keyword", "lang"),
+    [
+        ("ich will auch nix zurückschicken", "zurückschicken", "de"),
+        ("je ne veux rien renvoyer", "renvoyer", "fr"),
+        ("Je ne veux pas d'un remboursement", "remboursement", "fr"),
+    ],
+)
+def test_colloquial_and_elided_negations_negate(text, keyword, lang):
+    assert negated(text, keyword, lang)
+
+
+def test_negation_runs_on_over_or():
+    assert negated("Not asking for a refund or return or anything", "return", "en")
+
+
+def test_main_request_reads_a_reply_subject_after_the_body():
+    hits = {"return": [Hit("rma", "en", "word", "subject", 4, 7, False, True)], "reship": [hit("body", 30)]}
+    assert main_request(hits, ["return", "reship"]) == "reship"
+
+
+@pytest.mark.parametrize("subject", ["Re: Your return", "AW: Ihre Rücksendung", "Fwd: order", "RE[2]: x", "回复：退货"])
+def test_reply_and_forward_subjects_are_recognised(subject):
+    assert prepare(subject, "hello").reply_subject
+
+
+def test_a_subject_mentioning_re_is_not_a_reply():
+    assert not prepare("Return request", "hello").reply_subject
+
+
+def test_hits_in_a_reply_subject_are_marked():
+    from tickets.rules.keywords import compile_set
+
+    (hit,) = compile_set("s", [{"text": "rma", "lang": "en", "mode": "word"}]).find(prepare("RE: RMA for tablet", "hi"))
+    assert hit.field == "subject" and hit.reply_subject
+
+
+def test_negation_reaches_over_the_action_asked_for():
+    assert negated("Please don't send a replacement, refund me instead", "replacement", "en")
+
+
+def test_swedish_ni_meaning_you_does_not_negate():
+    assert not negated("Bilder bifogade. Kan ni skicka en ny?", "skicka en ny", "sv")
+
+
+def test_dutch_pas_meaning_only_does_not_negate():
+    assert not negated("Ik heb het pas gisteren ontvangen en wil een terugbetaling", "terugbetaling", "nl")
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "keyword"),
+    [
+        ("ja", "返金ではなく、もう一度送ってください", "返金"),
+        ("ja", "交換じゃなくて返金がいいです", "交換"),
+        ("zh", "不是退款，是换货", "退款"),
+        ("ko", "환불 말고 교환해 주세요", "환불"),
+        ("ko", "환불이 아니라 교환을 원해요", "환불"),
+    ],
+)
+def test_not_x_but_y_negates_x(lang, text, keyword):
+    assert negated(text, keyword, lang)
+
+
+def test_not_x_but_y_leaves_y():
+    assert not negated("返金ではなく、交換をお願いします", "交換", "ja")
+
+
+def test_a_ruled_line_over_a_short_block_at_the_end_is_a_signature():
+    p = prepare(
+        "",
+        "ノートパソコンが起動しません。返金を希望します。\n\n――――――――――\n佐藤 健一\n株式会社サトウ商事 営業部\n〒100-0001",
+    )
+    assert p.body == "ノートパソコンが起動しません。返金を希望します。"
+    assert removed_kinds(p) == ["signature"]
+
+
+def test_a_ruled_line_over_order_details_is_kept():
+    p = prepare("", "Please exchange my order.\n-----\nItem: Shoes\nSize: 42\nReason: too small")
+    assert "Reason: too small" in p.body

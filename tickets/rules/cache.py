@@ -95,9 +95,10 @@ def _changed(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Bump on every save and delete of a rule or keyword set, whoever writes it."""
-    from ..models import KeywordSet, Rule
+    """Bump on every save and delete of a rule or keyword set, whoever writes it, and of what
+    the cached rules show by name (macros and their texts, teams, SLA policies)."""
+    from ..models import KeywordSet, Macro, MacroVariant, Rule, SlaPolicy, Team
 
-    for model in (Rule, KeywordSet):
+    for model in (Rule, KeywordSet, Macro, MacroVariant, Team, SlaPolicy):
         post_save.connect(_changed, sender=model, dispatch_uid=f"triage-cache-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"triage-cache-delete-{model.__name__}")

@@ -52,8 +52,11 @@ class Why:
 
     __slots__ = ("message", "params", "plural", "count")
 
-    def __init__(self, message: str, params: dict[str, Any] | None = None, *, plural: str = "", count: int = 0):
-        self.message, self.params, self.plural, self.count = message, params, plural, count
+    def __init__(self, message: str, params: dict[str, Any] | None = None, plural: str = "", count: int = 0):
+        self.message = message
+        self.params = params
+        self.plural = plural
+        self.count = count
 
     def __str__(self) -> str:
         text = ngettext(self.message, self.plural, self.count) if self.plural else gettext(self.message)
@@ -85,6 +88,24 @@ def _shown(value: Any) -> Any:
 
 Result = tuple[bool, Any]
 
+# Reasons without parameters: built once.
+_S_IN_THE_SUBJECT = Why(gettext_noop("in the subject"))
+_S_IN_THE_BODY = Why(gettext_noop("in the body"))
+_S_IN_THE_MESSAGE = Why(gettext_noop("in the message"))
+_S_A_STATUTORY_WITHDRAWAL_IS_DECLARED = Why(gettext_noop("a statutory withdrawal is declared"))
+_S_NO_STATUTORY_WITHDRAWAL = Why(gettext_noop("no statutory withdrawal"))
+_S_NO_STORE = Why(gettext_noop("no store"))
+_S_NO_ORDER = Why(gettext_noop("no order"))
+_S_NO_ORDER_LINES = Why(gettext_noop("no order lines"))
+_S_THE_ORDER_S_LINES_HAVE_NO_CATEGORY = Why(gettext_noop("the order's lines have no category"))
+_S_THE_TICKET_HAS_AN_ORDER = Why(gettext_noop("the ticket has an order"))
+_S_NOT_DELIVERED = Why(gettext_noop("not delivered"))
+_S_THE_BUYER_IS_FLAGGED_AS_A_RETURN_RISK = Why(gettext_noop("the buyer is flagged as a return risk"))
+_S_THE_BUYER_IS_NOT_FLAGGED_AS_A_RETURN_RIS = Why(gettext_noop("the buyer is not flagged as a return risk"))
+_S_THE_LANGUAGE_IS_UNKNOWN = Why(gettext_noop("the language is unknown"))
+_S_NO_STORE_SO_NO_BUSINESS_HOURS = Why(gettext_noop("no store, so no business hours"))
+_S_THE_STORE_IS_OPEN_AROUND_THE_CLOCK = Why(gettext_noop("the store is open around the clock"))
+
 
 def _listed(values) -> str:
     return ", ".join(str(v) for v in values)
@@ -93,85 +114,154 @@ def _listed(values) -> str:
 # --- text ------------------------------------------------------------------------------------------
 
 
-def _hit_why(hit) -> Why:
-    return Why(
-        gettext_noop("“%(keyword)s” (%(lang)s, %(mode)s) %(where)s"),
-        {
-            "keyword": hit.keyword,
-            "lang": hit.lang or "*",
-            "mode": Why(MODE_WORDS.get(hit.mode, hit.mode)),
-            "where": Why(FIELD_WORDS.get(hit.field, hit.field)),
-        },
-    )
+def hit_text(hit) -> str:
+    """One hit as shown: “Rückerstattung” (de, word start) in the body."""
+    return gettext("“%(keyword)s” (%(lang)s, %(mode)s) %(where)s") % {
+        "keyword": hit.keyword,
+        "lang": hit.lang or "*",
+        "mode": gettext(MODE_WORDS.get(hit.mode, hit.mode)),
+        "where": gettext(FIELD_WORDS.get(hit.field, hit.field)),
+    }
+
+
+class _Hits:
+    """The evidence of a text condition, formatted when shown (hits are kept, not sentences)."""
+
+    __slots__ = ("hits",)
+
+    def __init__(self, hits) -> None:
+        self.hits = hits
+
+    def __str__(self) -> str:
+        return ", ".join(hit_text(hit) for hit in self.hits)
+
+
+_W_NO_SET = gettext_noop("there is no keyword set “%(set)s” for this store")
+_W_ONLY_NEGATED_IN = gettext_noop("%(set)s: only negated, %(hit)s")
+_W_NONE_OF = gettext_noop("no keyword of %(set)s %(where)s")
+_W_ONLY_NEGATED = gettext_noop("only negated: %(hit)s")
+_W_NONE_OF_SETS = gettext_noop("no keyword of %(sets)s %(where)s")
+_W_HITS = gettext_noop("%(hits)s")
+_W_NO_MAIN = gettext_noop("%(hits)s, but no main request stands out")
+_W_OTHER_MAIN = gettext_noop("%(hits)s, but the main request is %(main)s")
+_W_MAIN = gettext_noop("%(hits)s; the main request is %(main)s")
+_WHERE = {
+    "subject": _S_IN_THE_SUBJECT,
+    "body": _S_IN_THE_BODY,
+    "all": _S_IN_THE_MESSAGE,
+}
+
+
+def _set_hits(facts: Facts, name: str, where: str):
+    """(non-negated hits, first negated hit) of a set in a field, memoised on the facts;
+    None when the store has no such set."""
+    key = (name, where)
+    memo = facts.filtered
+    try:
+        return memo[key]
+    except KeyError:
+        pass
+    hits = facts.hits_of(name)
+    if hits is None:
+        found = None
+    else:
+        if where != "all":
+            hits = [h for h in hits if h.field == where]
+        good = [h for h in hits if not h.negated]
+        negated = next((h for h in hits if h.negated), None)
+        found = (good, negated)
+    memo[key] = found
+    return found
+
+
+def gate_closed(facts: Facts, sets: Sequence[str], where: str) -> bool:
+    """No keyword at all (negated or not) of any of the sets in the field: a text condition over
+    them is false with the reason ``closed_why`` gives. False when a set is missing (the
+    condition then says so itself)."""
+    for name in sets:
+        pair = _set_hits(facts, name, where)
+        if pair is None or pair[0] or pair[1] is not None:
+            return False
+    return True
+
+
+def closed_why(p: dict) -> Why:
+    """What ``text_condition`` says when none of its sets has a keyword in the message."""
+    where = p.get("where") or "all"
+    if p.get("match") == "all":
+        return Why(_W_NONE_OF, {"set": p["sets"][0], "where": _WHERE.get(where, where)})
+    return Why(_W_NONE_OF_SETS, {"sets": p["sets"], "where": _WHERE.get(where, where)})
 
 
 def text_condition(facts: Facts, p: dict) -> Result:
+    """Memoised per message: rules sharing a text condition search and reason once."""
+    key = p.get("_key")
+    if key is None:
+        among = p.get("among")
+        key = p["_key"] = (
+            "text",
+            tuple(p["sets"]),
+            p.get("where") or "all",
+            p.get("match"),
+            bool(p.get("main")),
+            tuple(among) if isinstance(among, list) else among,
+        )
+    memo = facts.filtered
+    try:
+        return memo[key]
+    except KeyError:
+        result = memo[key] = _text_condition(facts, p)
+        return result
+
+
+def _text_condition(facts: Facts, p: dict) -> Result:
     sets: Sequence[str] = p["sets"]
-    where = p.get("where") or "all"
-    match_all = p.get("match") == "all"
-    found: dict[str, list] = {}
+    where = p["where"] or "all"
+    match_all = p["match"] == "all"
+    found = []
     negated = None
     for name in sets:
-        hits = facts.hits_of(name)
-        if hits is None:
-            return False, Why(gettext_noop("there is no keyword set “%(set)s” for this store"), {"set": name})
-        good = []
-        for hit in hits:
-            if where != "all" and hit.field != where:
-                continue
-            if hit.negated:
-                negated = negated or hit
-                continue
-            good.append(hit)
+        pair = _set_hits(facts, name, where)
+        if pair is None:
+            return False, Why(_W_NO_SET, {"set": name})
+        good, negated_here = pair
         if good:
-            found[name] = good
+            found.append(good[0])
             if not match_all:
                 break
         elif match_all:
-            if negated is not None:
-                return False, Why(
-                    gettext_noop("%(set)s: only negated, %(hit)s"), {"set": name, "hit": _hit_why(negated)}
-                )
-            return False, Why(gettext_noop("no keyword of %(set)s %(where)s"), {"set": name, "where": _where(where)})
+            if negated_here is not None:
+                return False, Why(_W_ONLY_NEGATED_IN, {"set": name, "hit": _Hits((negated_here,))})
+            return False, Why(_W_NONE_OF, {"set": name, "where": _WHERE.get(where, where)})
+        elif negated is None:
+            negated = negated_here
     if not found:
         if negated is not None:
-            return False, Why(gettext_noop("only negated: %(hit)s"), {"hit": _hit_why(negated)})
-        return False, Why(
-            gettext_noop("no keyword of %(sets)s %(where)s"), {"sets": list(sets), "where": _where(where)}
-        )
-    evidence = [_hit_why(hits[0]) for hits in found.values()]
-    if p.get("main"):
+            return False, Why(_W_ONLY_NEGATED, {"hit": _Hits((negated,))})
+        return False, Why(_W_NONE_OF_SETS, {"sets": sets, "where": _WHERE.get(where, where)})
+    evidence = _Hits(found)
+    if p["main"]:
         from .text import main_request
 
         candidates = list(p.get("among") or sets)
         all_hits = {}
         for name in candidates:
-            hits = facts.hits_of(name)
-            if hits:
-                all_hits[name] = [h for h in hits if not h.negated and (where == "all" or h.field == where)]
+            pair = _set_hits(facts, name, where)
+            if pair is not None and pair[0]:
+                all_hits[name] = pair[0]
         main = main_request(all_hits, candidates)
         if main not in sets:
             if main is None:
-                return False, Why(gettext_noop("%(hits)s, but no main request stands out"), {"hits": evidence})
-            return False, Why(
-                gettext_noop("%(hits)s, but the main request is %(main)s"), {"hits": evidence, "main": main}
-            )
-        return True, Why(gettext_noop("%(hits)s; the main request is %(main)s"), {"hits": evidence, "main": main})
-    return True, Why(gettext_noop("%(hits)s"), {"hits": evidence})
-
-
-def _where(where: str) -> Why:
-    if where == "subject":
-        return Why(gettext_noop("in the subject"))
-    if where == "body":
-        return Why(gettext_noop("in the body"))
-    return Why(gettext_noop("in the message"))
+                return False, Why(_W_NO_MAIN, {"hits": evidence})
+            return False, Why(_W_OTHER_MAIN, {"hits": evidence, "main": main})
+        return True, Why(_W_MAIN, {"hits": evidence, "main": main})
+    return True, Why(_W_HITS, {"hits": evidence})
 
 
 def withdrawal_condition(facts: Facts, p: dict) -> Result:
     if facts.text.withdrawal:
-        return True, Why(gettext_noop("a statutory withdrawal is declared"))
-    return False, Why(gettext_noop("no statutory withdrawal"))
+        return True, _S_A_STATUTORY_WITHDRAWAL_IS_DECLARED
+    return False, _S_NO_STATUTORY_WITHDRAWAL
 
 
 # --- store and order -------------------------------------------------------------------------------
@@ -182,11 +272,12 @@ def store_condition(facts: Facts, p: dict) -> Result:
     if facts.store_id in p["stores"]:
         return True, Why(gettext_noop("the store is %(store)s"), {"store": name})
     if facts.store_id is None:
-        return False, Why(gettext_noop("no store"))
+        return False, _S_NO_STORE
     return False, Why(gettext_noop("the store %(store)s is not one of those listed"), {"store": name})
 
 
-def _in(value: str, values: Sequence[str], *, is_msg: str, not_msg: str, none_msg: str) -> Result:
+def _in(value: str, values: Sequence[str], messages: tuple[str, str, str]) -> Result:
+    is_msg, not_msg, none_msg = messages
     if not value:
         return False, Why(none_msg)
     if value in values:
@@ -194,30 +285,35 @@ def _in(value: str, values: Sequence[str], *, is_msg: str, not_msg: str, none_ms
     return False, Why(not_msg, {"value": value, "values": list(values)})
 
 
+_PLATFORM_MESSAGES = (
+    gettext_noop("platform %(value)s"),
+    gettext_noop("platform %(value)s, not %(values)s"),
+    gettext_noop("no platform known"),
+)
+
+
 def platform_condition(facts: Facts, p: dict) -> Result:
-    return _in(
-        facts.platform,
-        p["platforms"],
-        is_msg=gettext_noop("platform %(value)s"),
-        not_msg=gettext_noop("platform %(value)s, not %(values)s"),
-        none_msg=gettext_noop("no platform known"),
-    )
+    return _in(facts.platform, p["platforms"], _PLATFORM_MESSAGES)
+
+
+_FULFILMENT_MESSAGES = (
+    gettext_noop("fulfilled as %(value)s"),
+    gettext_noop("fulfilled as %(value)s, not %(values)s"),
+    gettext_noop("fulfilment unknown"),
+)
 
 
 def fulfilment_condition(facts: Facts, p: dict) -> Result:
     if not facts.has_order:
-        return False, Why(gettext_noop("no order"))
-    return _in(
-        facts.fulfilment,
-        p["values"],
-        is_msg=gettext_noop("fulfilled as %(value)s"),
-        not_msg=gettext_noop("fulfilled as %(value)s, not %(values)s"),
-        none_msg=gettext_noop("fulfilment unknown"),
-    )
+        return False, _S_NO_ORDER
+    return _in(facts.fulfilment, p["values"], _FULFILMENT_MESSAGES)
 
 
 def _threshold(p: dict) -> Money:
-    return Money.of(str(p["amount"]), p["currency"])
+    limit = p.get("_limit")
+    if limit is None:  # built once per compiled rule (the engine keeps its params)
+        limit = p["_limit"] = Money.of(str(p["amount"]), p["currency"])
+    return limit
 
 
 def _money_compare(facts: Facts, amount: Money, p: dict, what: str) -> Result:
@@ -244,15 +340,15 @@ def _money_compare(facts: Facts, amount: Money, p: dict, what: str) -> Result:
 
 def order_total_condition(facts: Facts, p: dict) -> Result:
     if facts.order_total is None:
-        return False, Why(gettext_noop("no order"))
+        return False, _S_NO_ORDER
     return _money_compare(facts, facts.order_total, p, gettext_noop("order total"))
 
 
 def line_price_condition(facts: Facts, p: dict) -> Result:
     priced = [line for line in facts.lines if line.unit_price is not None]
     if not priced:
-        return False, Why(gettext_noop("no order lines"))
-    last: Result = (False, Why(gettext_noop("no order lines")))
+        return False, _S_NO_ORDER_LINES
+    last: Result = (False, _S_NO_ORDER_LINES)
     for line in priced:
         ok, why = _money_compare(facts, line.unit_price, p, gettext_noop("unit price"))
         if ok:
@@ -273,9 +369,9 @@ def category_condition(facts: Facts, p: dict) -> Result:
         if category in wanted:
             return True, Why(gettext_noop("a line in category %(category)s"), {"category": category})
     if not facts.lines:
-        return False, Why(gettext_noop("no order lines"))
+        return False, _S_NO_ORDER_LINES
     if not have:
-        return False, Why(gettext_noop("the order's lines have no category"))
+        return False, _S_THE_ORDER_S_LINES_HAVE_NO_CATEGORY
     return False, Why(
         gettext_noop("categories %(have)s, none of %(wanted)s"), {"have": sorted(set(have)), "wanted": p["categories"]}
     )
@@ -294,14 +390,14 @@ def sku_condition(facts: Facts, p: dict) -> Result:
             if line.sku and sku_matches(line.sku, pattern):
                 return True, Why(gettext_noop("SKU %(sku)s matches %(pattern)s"), {"sku": line.sku, "pattern": pattern})
     if not facts.lines:
-        return False, Why(gettext_noop("no order lines"))
+        return False, _S_NO_ORDER_LINES
     return False, Why(gettext_noop("no SKU matches %(patterns)s"), {"patterns": p["skus"]})
 
 
 def has_order_condition(facts: Facts, p: dict) -> Result:
     if facts.has_order:
-        return True, Why(gettext_noop("the ticket has an order"))
-    return False, Why(gettext_noop("no order"))
+        return True, _S_THE_TICKET_HAS_AN_ORDER
+    return False, _S_NO_ORDER
 
 
 def _delivered_why(days: int) -> Why:
@@ -316,7 +412,7 @@ def _delivered_why(days: int) -> Why:
 def within_return_window_condition(facts: Facts, p: dict) -> Result:
     days = facts.days_since_delivery
     if days is None:
-        return False, Why(gettext_noop("not delivered"))
+        return False, _S_NOT_DELIVERED
     window = facts.return_window_days
     if window is None:
         return False, Why(
@@ -334,7 +430,7 @@ def within_return_window_condition(facts: Facts, p: dict) -> Result:
 def days_since_delivery_condition(facts: Facts, p: dict) -> Result:
     days = facts.days_since_delivery
     if days is None:
-        return False, Why(gettext_noop("not delivered"))
+        return False, _S_NOT_DELIVERED
     ok = compare(p["op"], days, p["days"])
     return ok, Why(
         gettext_noop("%(delivered)s (%(op)s %(limit)s: %(answer)s)"),
@@ -347,35 +443,37 @@ def days_since_delivery_condition(facts: Facts, p: dict) -> Result:
     )
 
 
+_TRACKING_MESSAGES = (
+    gettext_noop("tracking status %(value)s"),
+    gettext_noop("tracking status %(value)s, not %(values)s"),
+    gettext_noop("no tracking status"),
+)
+
+
 def tracking_status_condition(facts: Facts, p: dict) -> Result:
     if not facts.has_order:
-        return False, Why(gettext_noop("no order"))
-    return _in(
-        facts.tracking_status,
-        p["values"],
-        is_msg=gettext_noop("tracking status %(value)s"),
-        not_msg=gettext_noop("tracking status %(value)s, not %(values)s"),
-        none_msg=gettext_noop("no tracking status"),
-    )
+        return False, _S_NO_ORDER
+    return _in(facts.tracking_status, p["values"], _TRACKING_MESSAGES)
 
 
 # --- buyer -----------------------------------------------------------------------------------------
 
 
+_TIER_MESSAGES = (
+    gettext_noop("buyer tier %(value)s"),
+    gettext_noop("buyer tier %(value)s, not %(values)s"),
+    gettext_noop("no buyer known"),
+)
+
+
 def buyer_tier_condition(facts: Facts, p: dict) -> Result:
-    return _in(
-        facts.customer_tier,
-        p["values"],
-        is_msg=gettext_noop("buyer tier %(value)s"),
-        not_msg=gettext_noop("buyer tier %(value)s, not %(values)s"),
-        none_msg=gettext_noop("no buyer known"),
-    )
+    return _in(facts.customer_tier, p["values"], _TIER_MESSAGES)
 
 
 def return_risk_condition(facts: Facts, p: dict) -> Result:
     if facts.return_risk:
-        return True, Why(gettext_noop("the buyer is flagged as a return risk"))
-    return False, Why(gettext_noop("the buyer is not flagged as a return risk"))
+        return True, _S_THE_BUYER_IS_FLAGGED_AS_A_RETURN_RISK
+    return False, _S_THE_BUYER_IS_NOT_FLAGGED_AS_A_RETURN_RIS
 
 
 def return_count_condition(facts: Facts, p: dict) -> Result:
@@ -415,7 +513,7 @@ def language_condition(facts: Facts, p: dict) -> Result:
     value = facts.language
     primary = value.replace("_", "-").split("-")[0].lower()
     if not primary:
-        return False, Why(gettext_noop("the language is unknown"))
+        return False, _S_THE_LANGUAGE_IS_UNKNOWN
     if primary in p["values"]:
         return True, Why(gettext_noop("the language is %(value)s"), {"value": value})
     return False, Why(
@@ -444,9 +542,9 @@ def tags_condition(facts: Facts, p: dict) -> Result:
 def business_hours_condition(facts: Facts, p: dict) -> Result:
     calendar = facts.calendar
     if calendar is None:
-        return False, Why(gettext_noop("no store, so no business hours"))
+        return False, _S_NO_STORE_SO_NO_BUSINESS_HOURS
     if calendar.always_open:
-        return True, Why(gettext_noop("the store is open around the clock"))
+        return True, _S_THE_STORE_IS_OPEN_AROUND_THE_CLOCK
     local = facts.now.astimezone(calendar.zone)
     window = calendar.window(local.date())
     shown = local.strftime("%a %H:%M")

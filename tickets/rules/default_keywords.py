@@ -15,6 +15,8 @@ umlauts ("ruckerstattung", "rueckerstattung", "devolucion"), no message's own ph
 
 from __future__ import annotations
 
+import unicodedata
+
 W, P, S = "word", "prefix", "substring"
 
 # name → (label, description, {lang: {mode: [texts]}})
@@ -37,6 +39,9 @@ _set(
         "de": {
             W: ["geld zurück", "geld zuruck", "geld zurueck", "mein geld", "das geld", "gutschrift", "erstattet"],
             P: [
+                "teilerstatt",
+                "teilrückerstatt",
+                "teilgutschrift",
                 "rückerstatt",
                 "ruckerstatt",
                 "rueckerstatt",
@@ -61,6 +66,13 @@ _set(
         },
         "es": {
             W: [
+                "devolvedme el dinero",
+                "devuélvanme el dinero",
+                "me devuelvan el dinero",
+                "me devolváis el dinero",
+                "devuélveme el dinero",
+                "devolverme el importe",
+                "devolvedme el importe",
                 "mi dinero",
                 "el dinero",
                 "devolución del dinero",
@@ -91,7 +103,7 @@ _set(
         },
         "nl": {
             W: ["geld terug", "mijn geld", "het geld", "restitutie"],
-            P: ["terugbetal", "terugstort", "geld teruggestort", "crediter"],
+            P: ["deelrestitutie", "terugbetal", "terugstort", "geld teruggestort", "crediter"],
         },
         "pl": {
             W: ["moje pieniądze", "moje pieniadze", "pieniądze", "pieniadze", "zwrot kasy"],
@@ -151,8 +163,6 @@ _set(
                 "send back",
                 "sending it back",
                 "sending them back",
-                "sent it back",
-                "sent them back",
                 "ship it back",
                 "ship them back",
                 "mail it back",
@@ -167,7 +177,24 @@ _set(
             P: ["return"],
         },
         "de": {
-            W: ["retoure", "retour", "zurück geben", "zurück senden", "zurück schicken"],
+            W: [
+                "schick ich zurück",
+                "schicke ich zurück",
+                "schicke es zurück",
+                "schicke sie zurück",
+                "schicke ihn zurück",
+                "schick es zurück",
+                "schick sie zurück",
+                "sende es zurück",
+                "sende sie zurück",
+                "gebe es zurück",
+                "geht zurück",
+                "retoure",
+                "retour",
+                "zurück geben",
+                "zurück senden",
+                "zurück schicken",
+            ],
             P: [
                 "rücksend",
                 "rucksend",
@@ -204,7 +231,7 @@ _set(
         },
         "pt": {
             W: ["mandar de volta", "enviar de volta", "mandá-lo de volta", "manda-lo de volta"],
-            P: ["devolv", "devoluç", "devoluc", "retorn"],
+            P: ["devolver", "devolvi", "devolvo", "devolva", "devolvid", "devoluç", "devoluc", "retorn"],
         },
         "nl": {
             W: ["terug sturen", "terug te sturen", "terug zenden", "terug brengen"],
@@ -227,6 +254,62 @@ _set(
         "zh": {S: ["退货", "退貨", "退回", "寄回", "退还", "退還", "寄还", "退换", "退換"]},
         "ko": {S: ["반품", "반송", "돌려보내", "되돌려 보내"]},
         "th": {S: ["คืนสินค้า", "ส่งคืน", "ส่งกลับ", "ขอคืนของ", "การคืน"]},
+    },
+)
+
+_set(
+    "returned_words",
+    "Already sent back",
+    "The buyer has already sent the item back (the wait is for the refund, not the parcel).",
+    {
+        "en": {
+            W: [
+                "returned it",
+                "returned them",
+                "returned the",
+                "i returned",
+                "was returned",
+                "already returned",
+                "sent it back",
+                "sent them back",
+                "sent back",
+                "shipped it back",
+                "mailed it back",
+            ]
+        },
+        "de": {P: ["zurückgeschick", "zurückgesend", "zurückgegeben", "retourniert", "habe es zurück", "ging zurück"]},
+        "fr": {
+            W: [
+                "j'ai renvoyé",
+                "j'ai retourné",
+                "renvoyé",
+                "retourné",
+                "a été retourné",
+                "déjà renvoyé",
+                "déjà retourné",
+            ]
+        },
+        "es": {W: ["devolví", "he devuelto", "ya devolví", "lo devolví", "devuelto", "ya lo devolví"]},
+        "it": {W: ["ho restituito", "ho reso", "restituito", "ho rispedito", "ho rimandato", "già restituito"]},
+        "pt": {W: ["devolvi", "devolvido", "devolvida", "já devolvi", "enviei de volta"]},
+        "nl": {W: ["teruggestuurd", "teruggezonden", "geretourneerd", "teruggebracht", "al retour"]},
+        "pl": {
+            W: [
+                "odesłałem",
+                "odesłałam",
+                "zwróciłem",
+                "zwróciłam",
+                "odesłany",
+                "odesłana",
+                "został zwrócony",
+                "została zwrócona",
+            ]
+        },
+        "sv": {W: ["skickade tillbaka", "har skickat tillbaka", "returnerade", "returnerat", "lämnade tillbaka"]},
+        "ja": {S: ["返品しました", "返送しました", "返品済", "送り返しました", "返品した"]},
+        "zh": {S: ["已退货", "已經退貨", "已经退货", "退回去了", "已寄回", "寄回去了", "已经寄回"]},
+        "ko": {S: ["반품했", "반송했", "돌려보냈"]},
+        "th": {S: ["ส่งคืนไปแล้ว", "คืนสินค้าไปแล้ว", "ส่งกลับไปแล้ว"]},
     },
 )
 
@@ -273,7 +356,16 @@ _set(
             P: ["exchang", "exhang"],
         },
         "de": {
-            W: ["eine nummer größer", "eine nummer grösser", "eine nummer kleiner", "andere größe", "andere grösse"],
+            W: [
+                "die richtige",
+                "das richtige",
+                "den richtigen",
+                "eine nummer größer",
+                "eine nummer grösser",
+                "eine nummer kleiner",
+                "andere größe",
+                "andere grösse",
+            ],
             P: [
                 "die richtige größe",
                 "die richtige farbe",
@@ -328,7 +420,19 @@ _set(
                 "cambiarlos",
                 "cambiarlas",
             ],
-            P: ["cambiar", "intercambi", "canje"],
+            P: [
+                "me lo cambi",
+                "me la cambi",
+                "me los cambi",
+                "me las cambi",
+                "cambiármel",
+                "cámbiel",
+                "cambiáis",
+                "cambiéis",
+                "cambiar",
+                "intercambi",
+                "canje",
+            ],
         },
         "it": {
             W: [
@@ -539,6 +643,16 @@ _set(
         },
         "es": {
             W: [
+                "mandadme otro",
+                "mandadme otra",
+                "enviadme otro",
+                "enviadme otra",
+                "mándame otro",
+                "mándame otra",
+                "envíame otro",
+                "envíame otra",
+                "mandarme otro",
+                "mandarme otra",
                 "envíenme otro",
                 "envíenme otra",
                 "mándenme otro",
@@ -606,6 +720,13 @@ _set(
         },
         "nl": {
             W: [
+                "nog opsturen",
+                "nog sturen",
+                "nasturen",
+                "na sturen",
+                "alsnog sturen",
+                "alsnog opsturen",
+                "alsnog versturen",
                 "opnieuw versturen",
                 "opnieuw opsturen",
                 "opnieuw leveren",
@@ -707,6 +828,28 @@ _set(
     {
         "en": {
             W: [
+                "shipping fee",
+                "shipping fees",
+                "shipping cost",
+                "shipping costs",
+                "delivery fee",
+                "express fee",
+                "postage",
+                "keeping the",
+                "keeping it",
+                "keeping them",
+                "i'll keep",
+                "i will keep",
+                "i'd keep",
+                "happy to keep",
+                "rather keep",
+                "refund the shipping",
+                "shipping fee refunded",
+                "shipping cost refunded",
+                "refund of the shipping",
+                "refund the difference",
+                "price difference",
+                "difference in price",
                 "partial refund",
                 "part refund",
                 "partial credit",
@@ -729,6 +872,11 @@ _set(
         },
         "de": {
             W: [
+                "expresskosten",
+                "versandkosten",
+                "versandgebühr",
+                "versandgebuhr",
+                "portokosten",
                 "behalten",
                 "behalte",
                 "behalten würde",
@@ -756,6 +904,9 @@ _set(
         },
         "fr": {
             W: [
+                "frais de port",
+                "frais de livraison",
+                "frais d'expédition",
                 "remboursement partiel",
                 "rembourser partiellement",
                 "je garde",
@@ -774,6 +925,10 @@ _set(
         },
         "es": {
             W: [
+                "gastos de envío",
+                "gastos de envio",
+                "coste del envío",
+                "costes de envío",
                 "reembolso parcial",
                 "quedarme con",
                 "quedármelo",
@@ -791,6 +946,9 @@ _set(
         },
         "it": {
             W: [
+                "spese di spedizione",
+                "costo della spedizione",
+                "costi di spedizione",
                 "rimborso parziale",
                 "tenerlo",
                 "tenerla",
@@ -808,6 +966,10 @@ _set(
         },
         "pt": {
             W: [
+                "portes de envio",
+                "custos de envio",
+                "frete",
+                "custo do envio",
                 "reembolso parcial",
                 "ficar com",
                 "fico com",
@@ -821,6 +983,9 @@ _set(
         },
         "nl": {
             W: [
+                "verzendkosten",
+                "bezorgkosten",
+                "expreskosten",
                 "houden",
                 "behouden",
                 "korting",
@@ -833,6 +998,10 @@ _set(
         },
         "pl": {
             W: [
+                "koszt wysyłki",
+                "koszty wysyłki",
+                "koszt dostawy",
+                "koszty dostawy",
                 "zatrzymać",
                 "zatrzymac",
                 "zatrzymam",
@@ -851,6 +1020,10 @@ _set(
         },
         "sv": {
             W: [
+                "fraktkostnad",
+                "fraktkostnaden",
+                "frakten",
+                "fraktavgift",
                 "behålla",
                 "behalla",
                 "behåller",
@@ -866,6 +1039,7 @@ _set(
         },
         "ja": {
             S: [
+                "送料",
                 "一部返金",
                 "部分返金",
                 "一部を返金",
@@ -880,6 +1054,8 @@ _set(
         },
         "zh": {
             S: [
+                "运费",
+                "運費",
                 "部分退款",
                 "退部分",
                 "部分退",
@@ -899,9 +1075,20 @@ _set(
             ]
         },
         "ko": {
-            S: ["부분 환불", "부분환불", "일부 환불", "일부환불", "할인", "보상", "그냥 쓸", "그냥 사용", "가지고 있"]
+            S: [
+                "배송비",
+                "부분 환불",
+                "부분환불",
+                "일부 환불",
+                "일부환불",
+                "할인",
+                "보상",
+                "그냥 쓸",
+                "그냥 사용",
+                "가지고 있",
+            ]
         },
-        "th": {S: ["คืนเงินบางส่วน", "ส่วนลด", "ชดเชย", "เก็บไว้ใช้", "เก็บสินค้าไว้", "ลดราคา"]},
+        "th": {S: ["ค่าส่ง", "คืนเงินบางส่วน", "ส่วนลด", "ชดเชย", "เก็บไว้ใช้", "เก็บสินค้าไว้", "ลดราคา"]},
     },
 )
 
@@ -912,6 +1099,11 @@ _set(
     {
         "en": {
             W: [
+                "when will it show up",
+                "when it will arrive",
+                "when it will show up",
+                "any idea when",
+                "when can i expect it",
                 "where is my order",
                 "where is my parcel",
                 "where is my package",
@@ -1236,6 +1428,23 @@ _set(
     {
         "en": {
             W: [
+                "i waited",
+                "waited",
+                "had to wait",
+                "in transit for",
+                "for weeks",
+                "weeks now",
+                "over a week",
+                "more than a week",
+                "two weeks",
+                "three weeks",
+                "still hasn't shipped",
+                "still not shipped",
+                "not shipped yet",
+                "hasn't shipped yet",
+                "week ago",
+                "days ago",
+                "too late",
                 "still not here",
                 "hasn't updated",
                 "has not updated",
@@ -1279,6 +1488,10 @@ _set(
         },
         "de": {
             W: [
+                "gewartet",
+                "warten musste",
+                "zu spät",
+                "zu spaet",
                 "nichts neues",
                 "noch nichts bekommen",
                 "noch nix",
@@ -1319,6 +1532,9 @@ _set(
         },
         "fr": {
             W: [
+                "j'ai attendu",
+                "attendu",
+                "trop tard",
                 "toujours pas reçu",
                 "toujours pas recu",
                 "toujours pas arrivé",
@@ -1341,6 +1557,12 @@ _set(
         },
         "es": {
             W: [
+                "esperé",
+                "he esperado",
+                "demasiado tarde",
+                "no se actualiza",
+                "sin actualizar",
+                "sin movimiento",
                 "todavía no",
                 "todavia no",
                 "aún no",
@@ -1361,6 +1583,9 @@ _set(
         },
         "it": {
             W: [
+                "ho aspettato",
+                "aspettato",
+                "troppo tardi",
                 "ancora non",
                 "non ancora",
                 "ancora nessun",
@@ -1380,6 +1605,8 @@ _set(
         },
         "pt": {
             W: [
+                "esperei",
+                "tarde demais",
                 "ainda não",
                 "ainda nao",
                 "estou esperando",
@@ -1397,6 +1624,7 @@ _set(
         },
         "nl": {
             W: [
+                "gewacht",
                 "te laat",
                 "nog steeds niet",
                 "nog altijd niet",
@@ -1415,15 +1643,20 @@ _set(
         },
         "pl": {
             W: [
+                "czekałem",
+                "czekałam",
+                "czekaliśmy",
+                "za późno",
+                "nie zmienia się",
+                "bez zmian",
+                "stoi w miejscu",
                 "nadal nie",
                 "wciąż nie",
                 "wciaz nie",
-                "jeszcze nie",
                 "czekam od",
                 "czekam już",
                 "czekam juz",
                 "od tygodni",
-                "od tygodnia",
                 "tak długo",
                 "tak dlugo",
                 "za długo",
@@ -1435,6 +1668,9 @@ _set(
         },
         "sv": {
             W: [
+                "väntade",
+                "har väntat",
+                "för sent",
                 "fortfarande inte",
                 "ännu inte",
                 "annu inte",
@@ -1455,9 +1691,12 @@ _set(
         },
         "ja": {
             S: [
+                "到着が遅",
+                "配送が遅",
+                "発送が遅",
+                "届くのが遅",
                 "遅延",
                 "遅れ",
-                "遅い",
                 "まだ届",
                 "まだ届いていません",
                 "届きません",
@@ -1471,6 +1710,11 @@ _set(
         },
         "zh": {
             S: [
+                "晚了",
+                "才到",
+                "迟到",
+                "遲到",
+                "太晚",
                 "延迟",
                 "延遲",
                 "延误",
@@ -1497,9 +1741,13 @@ _set(
         },
         "ko": {
             S: [
+                "배송이 늦",
+                "늦게 도착",
+                "도착이 늦",
+                "늦게 와",
+                "배송 지연",
+                "배송이 너무 늦",
                 "지연",
-                "늦어",
-                "늦게",
                 "아직 안",
                 "아직도",
                 "아직 못",
@@ -1521,6 +1769,11 @@ _set(
     {
         "en": {
             W: [
+                "parcel is missing",
+                "package is missing",
+                "order is missing",
+                "parcel went missing",
+                "package went missing",
                 "is lost",
                 "was lost",
                 "got lost",
@@ -1550,7 +1803,6 @@ _set(
                 "delivered but",
                 "missing parcel",
                 "missing package",
-                "is missing",
                 "went missing",
                 "stolen",
                 "disappeared",
@@ -1559,6 +1811,10 @@ _set(
         },
         "de": {
             W: [
+                "zeigt zugestellt",
+                "steht zugestellt",
+                "zeigt geliefert",
+                "laut tracking zugestellt",
                 "nie angekommen",
                 "nie erhalten",
                 "nie bekommen",
@@ -1574,6 +1830,10 @@ _set(
         },
         "fr": {
             W: [
+                "marqué livré",
+                "dit livré",
+                "affiche livré",
+                "indique livré",
                 "n'ai jamais reçu",
                 "n'est jamais arrivé",
                 "ne l'ai jamais reçu",
@@ -1595,6 +1855,11 @@ _set(
         },
         "es": {
             W: [
+                "pone entregado",
+                "pone que está entregado",
+                "dice que está entregado",
+                "marca entregado",
+                "figura entregado",
                 "nunca llegó",
                 "nunca llego",
                 "nunca recibí",
@@ -1610,6 +1875,10 @@ _set(
         },
         "it": {
             W: [
+                "dice consegnato",
+                "segna consegnato",
+                "risulta consegnata",
+                "dice che è stato consegnato",
                 "mai arrivato",
                 "mai arrivata",
                 "mai ricevuto",
@@ -1624,6 +1893,10 @@ _set(
         },
         "pt": {
             W: [
+                "diz entregue",
+                "aparece entregue",
+                "consta entregue",
+                "diz que foi entregue",
                 "nunca chegou",
                 "nunca recebi",
                 "consta como entregue",
@@ -1636,6 +1909,10 @@ _set(
         },
         "nl": {
             W: [
+                "staat als bezorgd",
+                "zegt bezorgd",
+                "staat op geleverd",
+                "staat op bezorgd",
                 "nooit is aangekomen",
                 "nooit aangekomen",
                 "nooit gekregen",
@@ -1654,6 +1931,9 @@ _set(
         },
         "pl": {
             W: [
+                "status doręczona",
+                "pokazuje doręczon",
+                "status dostarczona",
                 "nigdy nie dotarła",
                 "jako doręczona",
                 "jako doreczona",
@@ -1666,6 +1946,10 @@ _set(
         },
         "sv": {
             W: [
+                "står levererad",
+                "visar levererad",
+                "säger levererad",
+                "står som levererad",
                 "aldrig kommit",
                 "aldrig kom",
                 "aldrig fått",
@@ -1711,6 +1995,11 @@ _set(
     {
         "en": {
             W: [
+                "never sent",
+                "never shipped",
+                "was never sent",
+                "never dispatched",
+                "still not sent",
                 "not arrived",
                 "hasn't arrived",
                 "has not arrived",
@@ -1761,13 +2050,42 @@ _set(
             ]
         },
         "es": {
-            W: ["no ha llegado", "no llegó", "no llego", "no he recibido", "no recibí", "no recibi", "no entregado"]
+            W: [
+                "no me ha llegado",
+                "no me llegó",
+                "no ha llegado nada",
+                "no me ha llegado nada",
+                "sin recibir",
+                "no ha llegado",
+                "no llegó",
+                "no llego",
+                "no he recibido",
+                "no recibí",
+                "no recibi",
+                "no entregado",
+            ]
         },
         "it": {W: ["non è arrivato", "non e arrivato", "non ho ricevuto", "non consegnato"]},
         "pt": {W: ["não chegou", "nao chegou", "não recebi", "nao recebi", "não foi entregue", "nao foi entregue"]},
-        "nl": {W: ["niet aangekomen", "niet ontvangen", "niet geleverd", "niet bezorgd"]},
+        "nl": {
+            W: [
+                "niks ontvangen",
+                "niets ontvangen",
+                "niks binnen",
+                "niets binnen",
+                "niet aangekomen",
+                "niet ontvangen",
+                "niet geleverd",
+                "niet bezorgd",
+            ]
+        },
         "pl": {
             W: [
+                "dalej nic",
+                "nadal nic",
+                "wciąż nic",
+                "nic nie przyszło",
+                "nic nie dotarło",
                 "nie dotarła",
                 "nie dotarla",
                 "nie dotarło",
@@ -1801,6 +2119,13 @@ _set(
     {
         "en": {
             W: [
+                "broken in transit",
+                "arrived with a crack",
+                "arrived chipped",
+                "during shipping",
+                "during transit",
+                "from shipping",
+                "during delivery",
                 "crushed box",
                 "box crushed",
                 "box was crushed",
@@ -1826,7 +2151,6 @@ _set(
                 "dented",
                 "smashed",
                 "shattered",
-                "cracked",
                 "torn open",
                 "squashed",
             ],
@@ -1834,6 +2158,11 @@ _set(
         },
         "de": {
             W: [
+                "vom versand",
+                "beim versand",
+                "beim transport",
+                "auf dem transportweg",
+                "durch den versand",
                 "in einzelteilen",
                 "karton eingedrückt",
                 "paket beschädigt",
@@ -1864,6 +2193,10 @@ _set(
         },
         "fr": {
             W: [
+                "pendant le transport",
+                "lors du transport",
+                "pendant la livraison",
+                "lors de la livraison",
                 "emballage abîmé",
                 "emballage déchiré",
                 "carton écrasé",
@@ -1892,6 +2225,9 @@ _set(
         },
         "es": {
             W: [
+                "durante el envío",
+                "durante el transporte",
+                "en el transporte",
                 "embalaje dañado",
                 "caja aplastada",
                 "en pedazos",
@@ -1917,6 +2253,10 @@ _set(
         },
         "it": {
             W: [
+                "durante il trasporto",
+                "durante la spedizione",
+                "dalla spedizione",
+                "nel trasporto",
                 "imballaggio danneggiato",
                 "scatola schiacciata",
                 "in pezzi",
@@ -1938,6 +2278,9 @@ _set(
         },
         "pt": {
             W: [
+                "durante o transporte",
+                "no transporte",
+                "durante o envio",
                 "embalagem danificada",
                 "caixa esmagada",
                 "em pedaços",
@@ -1959,6 +2302,10 @@ _set(
         },
         "nl": {
             W: [
+                "tijdens transport",
+                "tijdens het transport",
+                "tijdens verzending",
+                "tijdens de verzending",
                 "verpakking beschadigd",
                 "doos ingedeukt",
                 "in stukken",
@@ -1976,6 +2323,10 @@ _set(
         },
         "pl": {
             W: [
+                "w transporcie",
+                "podczas transportu",
+                "w czasie transportu",
+                "podczas wysyłki",
                 "opakowanie uszkodzone",
                 "uszkodzone opakowanie",
                 "karton zgnieciony",
@@ -1994,6 +2345,9 @@ _set(
         },
         "sv": {
             W: [
+                "under transporten",
+                "vid transporten",
+                "under frakten",
                 "trasig förpackning",
                 "skadad förpackning",
                 "kartongen var intryckt",
@@ -2014,6 +2368,10 @@ _set(
         },
         "ja": {
             S: [
+                "ヒビ",
+                "ひび割れ",
+                "輸送中",
+                "配送中に",
                 "箱が潰れ",
                 "箱がへこ",
                 "外箱が破",
@@ -2032,6 +2390,10 @@ _set(
         },
         "zh": {
             S: [
+                "运输中",
+                "運輸中",
+                "快递途中",
+                "路上摔",
                 "外包装破",
                 "外箱压",
                 "外箱破",
@@ -2059,6 +2421,8 @@ _set(
         },
         "ko": {
             S: [
+                "배송 중",
+                "운송 중",
                 "박스가 찌그러",
                 "박스가 파손",
                 "포장이 파손",
@@ -2073,6 +2437,7 @@ _set(
         },
         "th": {
             S: [
+                "ระหว่างขนส่ง",
                 "เสียหาย",
                 "แตก",
                 "บุบ",
@@ -2092,6 +2457,13 @@ _set(
     {
         "en": {
             W: [
+                "junk",
+                "not properly",
+                "doesn't work properly",
+                "not working properly",
+                "does not work properly",
+                "quality",
+                "the quality",
                 "doesn't work",
                 "does not work",
                 "didn't work",
@@ -2140,12 +2512,16 @@ _set(
                 "flickering",
                 "overheats",
                 "warranty",
-                "guarantee",
             ],
             P: ["defect", "defective", "malfunction", "glitch", "fault"],
         },
         "de": {
             W: [
+                "schrott",
+                "nicht richtig",
+                "funktioniert nicht richtig",
+                "qualität",
+                "die qualität",
                 "funktioniert nicht",
                 "funktioniert nicht mehr",
                 "geht nicht",
@@ -2170,7 +2546,6 @@ _set(
                 "loch",
                 "löcher",
                 "undicht",
-                "garantie",
                 "gewährleistung",
                 "gewahrleistung",
                 "gewaehrleistung",
@@ -2182,6 +2557,9 @@ _set(
                 "flackert",
             ],
             P: [
+                "garantiefall",
+                "garantieanspruch",
+                "garantieleistung",
                 "defekt",
                 "mangel",
                 "mängel",
@@ -2197,6 +2575,11 @@ _set(
         },
         "fr": {
             W: [
+                "ne marche pas bien",
+                "pas correctement",
+                "ne fonctionne pas bien",
+                "qualité",
+                "la qualité",
                 "ne fonctionne pas",
                 "ne fonctionne plus",
                 "ne marche pas",
@@ -2235,6 +2618,13 @@ _set(
         },
         "es": {
             W: [
+                "no funciona bien",
+                "basura",
+                "calidad",
+                "la calidad",
+                "ni enciende",
+                "ni funciona",
+                "ni carga",
                 "no funciona",
                 "dejó de funcionar",
                 "dejo de funcionar",
@@ -2266,6 +2656,13 @@ _set(
         },
         "it": {
             W: [
+                "non funziona bene",
+                "una schifezza",
+                "qualità",
+                "la qualità",
+                "neanche si accende",
+                "nemmeno si accende",
+                "non si accende nemmeno",
                 "non funziona",
                 "non funziona più",
                 "ha smesso di funzionare",
@@ -2298,6 +2695,14 @@ _set(
         },
         "pt": {
             W: [
+                "não funciona bem",
+                "nao funciona bem",
+                "lixo",
+                "qualidade",
+                "a qualidade",
+                "nem liga",
+                "nem funciona",
+                "nem carrega",
                 "não funciona",
                 "nao funciona",
                 "parou de funcionar",
@@ -2334,6 +2739,10 @@ _set(
         },
         "nl": {
             W: [
+                "werkt niet goed",
+                "rommel",
+                "kwaliteit",
+                "de kwaliteit",
                 "werkt niet",
                 "werkt niet meer",
                 "doet het niet",
@@ -2360,6 +2769,11 @@ _set(
         },
         "pl": {
             W: [
+                "nie działa dobrze",
+                "nie działa poprawnie",
+                "badziewie",
+                "jakość",
+                "jakości",
                 "nie działa",
                 "nie dziala",
                 "przestał działać",
@@ -2394,6 +2808,10 @@ _set(
         },
         "sv": {
             W: [
+                "fungerar inte ordentligt",
+                "skräp",
+                "kvalitet",
+                "kvaliteten",
                 "fungerar inte",
                 "funkar inte",
                 "slutat fungera",
@@ -2424,6 +2842,7 @@ _set(
         },
         "ja": {
             S: [
+                "品質",
                 "不良",
                 "故障",
                 "壊れ",
@@ -2448,6 +2867,10 @@ _set(
         },
         "zh": {
             S: [
+                "质量",
+                "質量",
+                "品质",
+                "品質",
                 "质量问题",
                 "質量問題",
                 "品质问题",
@@ -2486,6 +2909,7 @@ _set(
         },
         "ko": {
             S: [
+                "품질",
                 "불량",
                 "고장",
                 "작동하지",
@@ -2509,6 +2933,9 @@ _set(
         },
         "th": {
             S: [
+                "ขาดแล้ว",
+                "ฉีกขาด",
+                "คุณภาพ",
                 "ชำรุด",
                 "ใช้งานไม่ได้",
                 "ใช้ไม่ได้",
@@ -2517,7 +2944,6 @@ _set(
                 "คุณภาพไม่ดี",
                 "คุณภาพแย่",
                 "พัง",
-                "ขาด",
                 "เครื่องเสีย",
                 "เสียแล้ว",
                 "ไม่ทำงาน",
@@ -2529,12 +2955,310 @@ _set(
 )
 
 _set(
+    "flaw_words",
+    "Small flaw",
+    "A small flaw on the item: a scratch, stain, smell, loose button, shrinking or fading.",
+    {
+        "en": {
+            W: [
+                "scratch",
+                "stain",
+                "stains",
+                "stained",
+                "mark on",
+                "marks on",
+                "flaw",
+                "flaws",
+                "blemish",
+                "chip",
+                "chipped",
+                "button",
+                "buttons",
+                "loose thread",
+                "snag",
+                "shrank",
+                "shrunk",
+                "shrinks",
+                "faded",
+                "fading",
+                "discoloured",
+                "discolored",
+                "pilling",
+                "cracking",
+                "smell",
+                "smells",
+                "odour",
+                "odor",
+                "defective seam",
+            ]
+        },
+        "de": {
+            W: [
+                "macke",
+                "kratzer",
+                "fleck",
+                "flecken",
+                "knopf",
+                "eingelaufen",
+                "verfärbt",
+                "verfaerbt",
+                "ausgebleicht",
+                "riecht",
+                "geruch",
+                "gestank",
+                "pilling",
+            ]
+        },
+        "fr": {
+            W: [
+                "rayure",
+                "rayures",
+                "éraflure",
+                "bouton",
+                "déteint",
+                "a rétréci",
+                "odeur",
+                "bouloché",
+                "ébréché",
+                "une tache",
+                "des taches",
+                "tachée",
+                "tachés",
+            ]
+        },
+        "es": {
+            W: [
+                "arañazo",
+                "arañazos",
+                "rayón",
+                "mancha",
+                "manchas",
+                "botón",
+                "rasguño",
+                "encogió",
+                "desteñido",
+                "olor",
+                "desconchado",
+            ]
+        },
+        "it": {
+            W: [
+                "graffio",
+                "graffi",
+                "macchia",
+                "macchie",
+                "bottone",
+                "scheggiato",
+                "ristretto",
+                "scolorito",
+                "odore",
+                "puzza",
+            ]
+        },
+        "pt": {
+            W: [
+                "risco",
+                "riscos",
+                "arranhão",
+                "arranhões",
+                "mancha",
+                "manchas",
+                "botão",
+                "encolheu",
+                "desbotado",
+                "cheiro",
+                "lascado",
+            ]
+        },
+        "nl": {W: ["kras", "krasje", "vlek", "vlekje", "vlekken", "knoop", "gekrompen", "verkleurd", "stinkt", "geur"]},
+        "pl": {
+            W: [
+                "rysa",
+                "rysę",
+                "rysy",
+                "rysą",
+                "zarysowanie",
+                "plama",
+                "plamę",
+                "plamka",
+                "plamy",
+                "guzik",
+                "skurczył",
+                "odbarwion",
+                "śmierdzi",
+                "zapach",
+                "odprysk",
+            ]
+        },
+        "sv": {W: ["repa", "fläck", "fläckar", "krympt", "blekt", "luktar", "lukt", "kantstött"]},
+        "ja": {
+            S: ["汚れ", "シミ", "ボタン", "取れかけ", "取れて", "色落ち", "縮んだ", "臭い", "におい", "匂い", "欠け"]
+        },
+        "zh": {
+            S: [
+                "划痕",
+                "劃痕",
+                "污渍",
+                "污漬",
+                "污点",
+                "扣子",
+                "掉了",
+                "缩水",
+                "縮水",
+                "褪色",
+                "异味",
+                "異味",
+                "有味道",
+                "破洞",
+            ]
+        },
+        "ko": {S: ["박음질", "바느질", "풀려", "얼룩", "올풀림", "단추", "흠", "변색", "줄어들", "냄새"]},
+        "th": {S: ["รอยเปื้อน", "เปื้อน", "รอยขีด", "กระดุม", "ด้ายหลุด", "สีตก", "หด", "กลิ่น"]},
+    },
+)
+
+_set(
+    "missing_words",
+    "Missing part or item",
+    "Part of the order is missing from the parcel (a part, a piece, one of several items).",
+    {
+        "en": {
+            W: [
+                "missing",
+                "is missing",
+                "are missing",
+                "missing part",
+                "missing parts",
+                "missing item",
+                "missing piece",
+                "parts missing",
+                "only received one",
+                "only got one",
+                "incomplete",
+                "not included",
+                "wasn't in the box",
+                "was not in the box",
+                "not in the box",
+                "weren't in the box",
+            ]
+        },
+        "de": {
+            W: [
+                "fehlt",
+                "fehlen",
+                "fehlte",
+                "fehlten",
+                "unvollständig",
+                "nicht dabei",
+                "nicht im paket",
+                "nicht im karton",
+                "nur einer",
+                "nur eins",
+                "nur eine",
+            ]
+        },
+        "fr": {
+            W: [
+                "il manque",
+                "manquant",
+                "manquante",
+                "manquants",
+                "manque",
+                "incomplet",
+                "incomplète",
+                "pas dans le colis",
+                "pas inclus",
+                "pas dans la boîte",
+            ]
+        },
+        "es": {
+            W: [
+                "falta",
+                "faltan",
+                "faltaba",
+                "faltaban",
+                "incompleto",
+                "incompleta",
+                "no venía",
+                "no estaba en la caja",
+                "no venía en la caja",
+            ]
+        },
+        "it": {
+            W: [
+                "manca",
+                "mancano",
+                "mancava",
+                "mancante",
+                "mancanti",
+                "incompleto",
+                "incompleta",
+                "non c'era",
+                "non era nella scatola",
+                "non era nel pacco",
+            ]
+        },
+        "pt": {
+            W: [
+                "falta",
+                "faltam",
+                "faltava",
+                "faltavam",
+                "incompleto",
+                "incompleta",
+                "não veio",
+                "nao veio",
+                "não estava na caixa",
+            ]
+        },
+        "nl": {
+            W: ["ontbreekt", "ontbreken", "ontbrak", "onvolledig", "zat niet in", "er zit maar", "maar één", "maar 1"]
+        },
+        "pl": {
+            W: ["brakuje", "brak", "brakowało", "niekompletne", "niekompletny", "niekompletna", "nie było w paczce"]
+        },
+        "sv": {W: ["saknas", "saknades", "fattas", "fattades", "ofullständig", "var inte med", "inte med i paketet"]},
+        "ja": {S: ["足りない", "足りません", "入っていな", "欠品", "部品が足り", "同梱されていな", "一つしか"]},
+        "zh": {S: ["少了", "少发", "少發", "漏发", "漏發", "缺少", "缺了", "只收到一", "没有配件"]},
+        "ko": {S: ["누락", "빠져", "빠졌", "하나만 왔", "구성품이 없"]},
+        "th": {S: ["ไม่ครบ", "ขาดไป", "ได้มาแค่", "ของไม่ครบ"]},
+    },
+)
+
+_set(
     "wrong_item_words",
     "Wrong item or not as described",
     "The buyer received something else than ordered, or not as described.",
     {
         "en": {
             W: [
+                "instead of the one",
+                "instead of what i ordered",
+                "not the one i ordered",
+                "in the picture",
+                "in the pictures",
+                "on the picture",
+                "in the photo",
+                "on the photo",
+                "on the website",
+                "on your website",
+                "in the listing",
+                "on the listing",
+                "but received",
+                "but got",
+                "but i got",
+                "but i received",
+                "not what was shown",
+                "not as shown",
+                "the description says",
+                "the description said",
+                "than the description",
+                "than described",
+                "than the photos",
+                "than the pictures",
+                "than pictured",
+                "from the photos",
+                "compared to the photos",
                 "wrong item",
                 "wrong product",
                 "wrong colour",
@@ -2569,10 +3293,6 @@ _set(
                 "not original",
                 "not genuine",
                 "misleading",
-                "missing parts",
-                "missing part",
-                "parts missing",
-                "incomplete",
                 "sent me the wrong",
                 "received the wrong",
                 "got the wrong",
@@ -2583,6 +3303,25 @@ _set(
         },
         "de": {
             W: [
+                "statt der bestellten",
+                "statt des bestellten",
+                "anstatt der bestellten",
+                "anstatt des bestellten",
+                "auf den fotos",
+                "auf dem foto",
+                "auf dem bild",
+                "auf den bildern",
+                "im shop",
+                "auf der website",
+                "geliefert wurde",
+                "bekommen habe ich",
+                "erhalten habe ich",
+                "als auf den fotos",
+                "als auf dem foto",
+                "als auf dem bild",
+                "als auf den bildern",
+                "als beschrieben",
+                "laut beschreibung",
                 "falscher artikel",
                 "falsche artikel",
                 "falschen artikel",
@@ -2604,11 +3343,6 @@ _set(
                 "stimmt nicht überein",
                 "stimmt nicht uberein",
                 "entspricht nicht",
-                "fehlt",
-                "fehlen",
-                "unvollständig",
-                "unvollstandig",
-                "unvollstaendig",
             ],
             P: [
                 "fälsch",
@@ -2624,6 +3358,20 @@ _set(
         },
         "fr": {
             W: [
+                "alors que j'avais commandé",
+                "au lieu de celle",
+                "au lieu de celui",
+                "que j'avais commandé",
+                "sur la photo",
+                "sur les photos",
+                "sur le site",
+                "et j'ai reçu",
+                "mais j'ai reçu",
+                "que sur la photo",
+                "que sur les photos",
+                "que la description",
+                "qu'annoncé",
+                "que décrit",
                 "mauvais article",
                 "mauvais produit",
                 "mauvaise couleur",
@@ -2642,10 +3390,6 @@ _set(
                 "pas comme décrit",
                 "faux",
                 "fausse",
-                "incomplet",
-                "incomplète",
-                "il manque",
-                "manquant",
                 "au lieu de",
                 "erreur de commande",
                 "trompeu",
@@ -2654,6 +3398,25 @@ _set(
         },
         "es": {
             W: [
+                "en vez del que pedí",
+                "en lugar del que pedí",
+                "en vez de la que pedí",
+                "en lugar de la que pedí",
+                "de la foto",
+                "de las fotos",
+                "en la foto",
+                "en las fotos",
+                "en la web",
+                "en la página",
+                "y me ha llegado",
+                "pero me ha llegado",
+                "y me llegó",
+                "pero me llegó",
+                "que en la foto",
+                "que en las fotos",
+                "que la descripción",
+                "que en la web",
+                "de lo descrito",
                 "artículo equivocado",
                 "articulo equivocado",
                 "producto equivocado",
@@ -2678,10 +3441,6 @@ _set(
                 "no es como la foto",
                 "falso",
                 "falsa",
-                "incompleto",
-                "incompleta",
-                "falta",
-                "faltan",
                 "en lugar de",
                 "engañoso",
                 "enganoso",
@@ -2690,6 +3449,21 @@ _set(
         },
         "it": {
             W: [
+                "invece di quello che ho ordinato",
+                "invece di quella che ho ordinato",
+                "al posto di quello ordinato",
+                "in foto",
+                "nella foto",
+                "nelle foto",
+                "sul sito",
+                "e mi è arrivato",
+                "ma mi è arrivato",
+                "ma ho ricevuto",
+                "che in foto",
+                "rispetto alla foto",
+                "rispetto alle foto",
+                "della descrizione",
+                "rispetto alla descrizione",
                 "articolo sbagliato",
                 "prodotto sbagliato",
                 "colore sbagliato",
@@ -2708,10 +3482,6 @@ _set(
                 "non come in foto",
                 "falso",
                 "falsa",
-                "incompleto",
-                "incompleta",
-                "manca",
-                "mancano",
                 "al posto di",
                 "invece di",
                 "ingannevole",
@@ -2720,6 +3490,19 @@ _set(
         },
         "pt": {
             W: [
+                "em vez do que encomendei",
+                "em vez da que encomendei",
+                "em vez do que pedi",
+                "na foto",
+                "nas fotos",
+                "no site",
+                "mas recebi",
+                "e recebi",
+                "que na foto",
+                "do que na foto",
+                "que nas fotos",
+                "da descrição",
+                "do que o anunciado",
                 "artigo errado",
                 "produto errado",
                 "cor errada",
@@ -2739,10 +3522,6 @@ _set(
                 "não como descrito",
                 "falso",
                 "falsa",
-                "incompleto",
-                "incompleta",
-                "falta",
-                "faltam",
                 "em vez de",
                 "enganos",
             ],
@@ -2750,6 +3529,17 @@ _set(
         },
         "nl": {
             W: [
+                "in plaats van de bestelde",
+                "in plaats van het bestelde",
+                "op de foto",
+                "op de foto's",
+                "op de website",
+                "maar ik kreeg",
+                "maar ontving",
+                "dan op de foto",
+                "dan op de foto's",
+                "dan beschreven",
+                "dan in de beschrijving",
                 "verkeerde artikel",
                 "verkeerd artikel",
                 "verkeerd product",
@@ -2766,15 +3556,25 @@ _set(
                 "anders dan",
                 "namaak",
                 "nep",
-                "onvolledig",
-                "ontbreekt",
-                "ontbreken",
                 "in plaats van",
                 "misleidend",
             ],
         },
         "pl": {
             W: [
+                "zamiast zamówionego",
+                "zamiast zamówionej",
+                "na zdjęciu",
+                "na zdjęciach",
+                "na stronie",
+                "a dostałem",
+                "a dostałam",
+                "a przyszedł",
+                "a przyszła",
+                "niż na zdjęciu",
+                "niż na zdjęciach",
+                "niż w opisie",
+                "od opisu",
                 "zły produkt",
                 "zly produkt",
                 "zły towar",
@@ -2796,7 +3596,6 @@ _set(
                 "inna niz",
                 "inne niż",
                 "inne niz",
-                "brakuje",
                 "zamiast",
                 "niezgodny z opisem",
                 "niezgodna z opisem",
@@ -2809,7 +3608,6 @@ _set(
                 "podróbk",
                 "podrobk",
                 "podrabian",
-                "niekomplet",
                 "pomyłk",
                 "pomylk",
                 "wprowadza w błąd",
@@ -2817,6 +3615,17 @@ _set(
         },
         "sv": {
             W: [
+                "i stället för den jag beställde",
+                "istället för den jag beställde",
+                "på bilden",
+                "på bilderna",
+                "på hemsidan",
+                "men fick",
+                "men jag fick",
+                "än på bilden",
+                "än på bilderna",
+                "än beskrivningen",
+                "än beskrivet",
                 "fel vara",
                 "fel produkt",
                 "fel färg",
@@ -2835,16 +3644,16 @@ _set(
                 "inte som pa bilden",
                 "annorlunda",
                 "kopia",
-                "saknas",
-                "fattas",
                 "istället för",
                 "istallet for",
                 "vilseledande",
             ],
-            P: ["förfalsk", "forfalsk", "ofullständig", "ofullstandig", "piratkopi"],
+            P: ["förfalsk", "forfalsk", "piratkopi"],
         },
         "ja": {
             S: [
+                "写真と",
+                "画像と",
                 "違う商品",
                 "別の商品",
                 "間違った",
@@ -2857,9 +3666,6 @@ _set(
                 "注文した物と違",
                 "注文と違",
                 "偽物",
-                "部品が足り",
-                "欠品",
-                "入っていな",
                 "商品説明と",
                 "記載と違",
                 "届いたのは",
@@ -2867,6 +3673,9 @@ _set(
         },
         "zh": {
             S: [
+                "图片",
+                "圖片",
+                "照片上",
                 "发错",
                 "發錯",
                 "错发",
@@ -2891,10 +3700,6 @@ _set(
                 "假货",
                 "假貨",
                 "仿品",
-                "少了",
-                "缺少",
-                "漏发",
-                "漏發",
                 "不符",
                 "型号不对",
                 "型號不對",
@@ -2905,6 +3710,8 @@ _set(
         },
         "ko": {
             S: [
+                "사진이랑",
+                "사진과",
                 "잘못된 상품",
                 "잘못 배송",
                 "잘못 왔",
@@ -2917,13 +3724,12 @@ _set(
                 "색상이 다",
                 "가품",
                 "짝퉁",
-                "누락",
-                "빠져",
                 "오배송",
             ]
         },
         "th": {
             S: [
+                "ในรูป",
                 "ผิดสินค้า",
                 "ส่งผิด",
                 "ได้ของผิด",
@@ -2934,7 +3740,6 @@ _set(
                 "ไม่ตรงตามที่สั่ง",
                 "สีผิด",
                 "ของปลอม",
-                "ไม่ครบ",
                 "ผิดรุ่น",
                 "ผิดสี",
             ]
@@ -2990,6 +3795,9 @@ _set(
         },
         "de": {
             W: [
+                "falsche größe",
+                "falsche grösse",
+                "falschen größe",
                 "zu klein",
                 "zu groß",
                 "zu gross",
@@ -3016,6 +3824,8 @@ _set(
         },
         "fr": {
             W: [
+                "mauvaise taille",
+                "mauvaise pointure",
                 "trop petit",
                 "trop petite",
                 "trop petits",
@@ -3044,6 +3854,8 @@ _set(
         },
         "es": {
             W: [
+                "talla equivocada",
+                "talla incorrecta",
                 "muy pequeño",
                 "muy pequeno",
                 "muy pequeña",
@@ -3077,6 +3889,8 @@ _set(
         },
         "it": {
             W: [
+                "taglia sbagliata",
+                "misura sbagliata",
                 "troppo piccolo",
                 "troppo piccola",
                 "troppo piccoli",
@@ -3106,6 +3920,7 @@ _set(
         },
         "pt": {
             W: [
+                "tamanho errado",
                 "muito pequeno",
                 "muito pequena",
                 "muito grande",
@@ -3129,12 +3944,11 @@ _set(
                 "tamanhos",
                 "numeração",
                 "numeracao",
-                "número",
-                "numero",
             ],
         },
         "nl": {
             W: [
+                "verkeerde maat",
                 "te klein",
                 "te groot",
                 "te krap",
@@ -3157,6 +3971,8 @@ _set(
         },
         "pl": {
             W: [
+                "zły rozmiar",
+                "złego rozmiaru",
                 "za mały",
                 "za maly",
                 "za mała",
@@ -3194,6 +4010,7 @@ _set(
         },
         "sv": {
             W: [
+                "fel storlek",
                 "för liten",
                 "for liten",
                 "för litet",
@@ -3222,6 +4039,7 @@ _set(
         },
         "ja": {
             S: [
+                "サイズ違い",
                 "サイズ",
                 "小さすぎ",
                 "大きすぎ",
@@ -3240,6 +4058,9 @@ _set(
         },
         "zh": {
             S: [
+                "尺码不对",
+                "尺寸不对",
+                "尺碼不對",
                 "尺码",
                 "尺碼",
                 "尺寸",
@@ -3269,6 +4090,7 @@ _set(
         },
         "ko": {
             S: [
+                "사이즈가 잘못",
                 "사이즈",
                 "치수",
                 "너무 작",
@@ -3286,6 +4108,7 @@ _set(
         },
         "th": {
             S: [
+                "ไซส์ผิด",
                 "ไซส์",
                 "ไซซ์",
                 "ขนาด",
@@ -3750,7 +4573,17 @@ _set(
             P: ["alfândeg", "alfandeg", "desalfandeg", "aduaneir"],
         },
         "nl": {
-            W: ["btw", "invoerrecht", "invoerrechten", "invoerheffing", "importkosten", "importheffing"],
+            W: [
+                "btw betalen",
+                "btw-kosten",
+                "btw en invoerrechten",
+                "btw moeten betalen",
+                "invoerrecht",
+                "invoerrechten",
+                "invoerheffing",
+                "importkosten",
+                "importheffing",
+            ],
             P: ["douane", "inklaring"],
         },
         "pl": {
@@ -3758,7 +4591,6 @@ _set(
                 "cło",
                 "clo",
                 "cła",
-                "cla",
                 "cłem",
                 "clem",
                 "vat",
@@ -3952,11 +4784,13 @@ _set(
         },
         "it": {
             W: [
+                "storno dell'addebito",
+                "storno bancario",
+                "storno della carta",
                 "tramite la mia banca",
                 "con la mia banca",
                 "contestato l'addebito",
                 "contestato il pagamento",
-                "storno",
                 "controversia",
                 "contestazione",
                 "contestare il pagamento",
@@ -3991,8 +4825,6 @@ _set(
                 "reclamacao no paypal",
                 "de a a z",
                 "fraude",
-                "golpe",
-                "burla",
                 "proteção ao comprador",
                 "protecao ao comprador",
                 "abrir um caso",
@@ -4343,7 +5175,6 @@ _set(
                 "vergonha",
                 "reclamação",
                 "reclamacao",
-                "reclamar",
                 "queixa",
                 "péssimo",
                 "pessimo",
@@ -4555,6 +5386,260 @@ _set(
 )
 
 _set(
+    "question_words",
+    "Only a question",
+    "The buyer only asks (about the policy, the process, a detail): an inquiry, not a request.",
+    {
+        "en": {
+            W: [
+                "just asking",
+                "only asking",
+                "just a question",
+                "quick question",
+                "one more question",
+                "a question about",
+                "return policy",
+                "refund policy",
+                "returns policy",
+                "if i return",
+                "if i send it back",
+                "if i were to return",
+                "how many days",
+                "how long do i have",
+                "before i buy",
+                "before ordering",
+            ]
+        },
+        "de": {
+            W: [
+                "nur eine frage",
+                "kurze frage",
+                "eine frage",
+                "ich will nur wissen",
+                "ich möchte nur wissen",
+                "nur wissen",
+                "wie lange habe ich",
+                "wie viele tage",
+                "wenn ich zurückschicke",
+                "falls ich zurückschicke",
+                "rückgaberichtlinie",
+                "vor dem kauf",
+            ]
+        },
+        "fr": {
+            W: [
+                "juste une question",
+                "simple question",
+                "petite question",
+                "une question",
+                "je voudrais juste savoir",
+                "je voudrais savoir",
+                "politique de retour",
+                "si je retourne",
+                "si je renvoie",
+                "combien de jours",
+                "avant d'acheter",
+                "avant de commander",
+            ]
+        },
+        "es": {
+            W: [
+                "solo pregunto",
+                "sólo pregunto",
+                "solo una pregunta",
+                "una pregunta",
+                "política de devolución",
+                "politica de devolucion",
+                "política de devoluciones",
+                "si devuelvo",
+                "cuántos días",
+                "cuantos dias",
+                "antes de comprar",
+            ]
+        },
+        "it": {
+            W: [
+                "solo una domanda",
+                "una domanda",
+                "chiedo solo",
+                "vorrei solo sapere",
+                "politica di reso",
+                "politica dei resi",
+                "se restituisco",
+                "se faccio il reso",
+                "quanti giorni",
+                "prima di acquistare",
+            ]
+        },
+        "pt": {
+            W: [
+                "só uma pergunta",
+                "apenas uma pergunta",
+                "uma pergunta",
+                "só pergunto",
+                "política de devolução",
+                "politica de devolucao",
+                "se eu devolver",
+                "quantos dias",
+                "antes de comprar",
+            ]
+        },
+        "nl": {
+            W: [
+                "even een vraag",
+                "een vraagje",
+                "alleen een vraag",
+                "een vraag",
+                "retourbeleid",
+                "als ik retourneer",
+                "als ik het terugstuur",
+                "hoeveel dagen",
+                "voordat ik bestel",
+            ]
+        },
+        "pl": {
+            W: [
+                "tylko pytam",
+                "mam pytanie",
+                "krótkie pytanie",
+                "ile mam dni",
+                "ile dni mam",
+                "polityka zwrotów",
+                "jeśli zwrócę",
+                "jeżeli zwrócę",
+                "przed zakupem",
+            ]
+        },
+        "sv": {
+            W: [
+                "bara en fråga",
+                "en fråga",
+                "undrar bara",
+                "jag undrar",
+                "returpolicy",
+                "hur många dagar",
+                "om jag returnerar",
+                "innan jag beställer",
+            ]
+        },
+        "ja": {S: ["質問です", "ご質問", "お聞きしたい", "教えていただけ", "返品ポリシー", "何日以内", "購入前に"]},
+        "zh": {S: ["想问一下", "问一下", "問一下", "退货政策", "退貨政策", "几天内", "幾天內", "多少天", "购买前"]},
+        "ko": {S: ["궁금합니다", "궁금해요", "문의드립니다", "반품 정책", "며칠 이내", "구매 전에"]},
+        "th": {S: ["สอบถาม", "อยากทราบ", "นโยบายการคืน", "กี่วัน", "ก่อนสั่งซื้อ"]},
+    },
+)
+
+_set(
+    "resolved_words",
+    "Resolved or refund received",
+    "The buyer confirms the refund arrived or the matter is settled: nothing to acknowledge.",
+    {
+        "en": {
+            W: [
+                "received the refund",
+                "received my refund",
+                "got the refund",
+                "got my refund",
+                "refund arrived",
+                "refund has arrived",
+                "refund came through",
+                "refund went through",
+                "thanks for the refund",
+                "thank you for the refund",
+                "problem solved",
+                "issue resolved",
+                "all sorted",
+                "you can close",
+            ]
+        },
+        "de": {
+            W: [
+                "erstattung erhalten",
+                "rückerstattung erhalten",
+                "geld ist angekommen",
+                "geld erhalten",
+                "danke für die erstattung",
+                "danke für die rückerstattung",
+                "hat sich erledigt",
+                "problem gelöst",
+            ]
+        },
+        "fr": {
+            W: [
+                "remboursement reçu",
+                "reçu le remboursement",
+                "reçu mon remboursement",
+                "merci pour le remboursement",
+                "problème résolu",
+                "c'est réglé",
+            ]
+        },
+        "es": {
+            W: [
+                "reembolso recibido",
+                "recibido el reembolso",
+                "recibí el reembolso",
+                "he recibido el reembolso",
+                "gracias por el reembolso",
+                "ya está solucionado",
+                "problema resuelto",
+            ]
+        },
+        "it": {
+            W: [
+                "rimborso ricevuto",
+                "ricevuto il rimborso",
+                "grazie per il rimborso",
+                "problema risolto",
+                "tutto risolto",
+            ]
+        },
+        "pt": {
+            W: [
+                "reembolso recebido",
+                "recebi o reembolso",
+                "obrigado pelo reembolso",
+                "obrigada pelo reembolso",
+                "problema resolvido",
+            ]
+        },
+        "nl": {
+            W: [
+                "terugbetaling ontvangen",
+                "geld ontvangen",
+                "geld is binnen",
+                "bedankt voor de terugbetaling",
+                "probleem opgelost",
+            ]
+        },
+        "pl": {
+            W: [
+                "otrzymałem zwrot pieniędzy",
+                "otrzymałam zwrot pieniędzy",
+                "zwrot pieniędzy dotarł",
+                "pieniądze dotarły",
+                "dziękuję za zwrot",
+                "sprawa załatwiona",
+                "problem rozwiązany",
+            ]
+        },
+        "sv": {
+            W: [
+                "fått återbetalningen",
+                "fick återbetalningen",
+                "pengarna har kommit",
+                "tack för återbetalningen",
+                "problemet är löst",
+            ]
+        },
+        "ja": {S: ["返金を確認しました", "返金されました", "返金ありがとうございました", "解決しました"]},
+        "zh": {S: ["已收到退款", "收到退款了", "退款已到账", "退款已到帳", "问题解决了", "問題解決了"]},
+        "ko": {S: ["환불 받았", "환불 확인했", "환불 잘 받았", "해결되었"]},
+        "th": {S: ["ได้รับเงินคืนแล้ว", "ได้เงินคืนแล้ว", "เรียบร้อยแล้วค่ะ", "เรียบร้อยแล้วครับ"]},
+    },
+)
+
+_set(
     "withdrawal_words",
     "Statutory withdrawal",
     "The buyer withdraws from the contract (EU right of withdrawal); also recognised as a form by the text step.",
@@ -4687,14 +5772,17 @@ _set(
 
 
 def _keywords(words: dict[str, dict[str, list[str]]]) -> list[dict]:
-    """Flatten to ``[{"text", "lang", "mode"}]``, each (text, lang) once (casefolded)."""
+    """Flatten to ``[{"text", "lang", "mode"}]``, each keyword once per language as matching sees it
+    (casefolded, accents folded: "rückerstatt" and "ruckerstatt" are one)."""
+    from .text import fold
+
     out: list[dict] = []
     seen: set[tuple[str, str]] = set()
     for lang, modes in words.items():
         for mode, texts in modes.items():
             for text in texts:
-                text = " ".join(text.split())
-                key = (text.casefold(), lang)
+                text = " ".join(unicodedata.normalize("NFKC", text).split())
+                key = (fold(text.casefold()), lang)
                 if not text or key in seen:
                     continue
                 seen.add(key)

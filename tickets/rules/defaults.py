@@ -10,22 +10,32 @@ corpus bench builds unsaved rules the same way (``build_rules``).
 
 How the message rules classify (event ``message_received``, in ``position`` order):
 
-* **Type**: a dispute (chargeback, PayPal/A-to-z claim, bank) decides first; then a statutory
-  withdrawal (a return); then the buyer's main request among keep-with-a-discount, exchange,
-  reship, return and refund (``"main": true``: the request stated first, subject before body,
-  decides when a message asks for several things); a complaint only when nothing is requested;
-  an inquiry ("where is my order", late, customs) otherwise. Each type rule excludes the ones
-  before it (``"not": true``), so exactly one sets the type and the timeline shows one change.
-* **Reason**: customs, damaged in transit, lost, not as described, size, quality defect, late,
-  changed mind, in that order (the most specific evidence first); each excludes the sets before
-  it. A dispute or complaint with none of these gets "other".
-* **Tags and routing** after the classification: rma-request with the acknowledgement,
-  refund-eligible with the Returns team, needs-review with an escalation, damaged with the
-  replacement offer, the Amazon return macro for FBA orders.
+* **Reason** first, from the most specific evidence to the least: customs, damaged in transit,
+  lost (lost words, or "not received" once the carrier is done), size, a missing part ("other"),
+  not as described, quality defect (defect or small-flaw words), late (delay words while on the
+  way, or after delivery unless the wait is for a return's refund), changed mind. Each rule
+  excludes the sets of the ones before it (``"not": true``), so one reason is set.
+* **Type**, knowing the reason: a dispute (chargeback, PayPal/A-to-z claim, bank) decides first;
+  then a statutory withdrawal (a return); then the buyer's main request among keep-with-a-discount,
+  exchange, reship, return and refund (``"main": true``: stated first, subject before body, when
+  a message asks for several things). A replacement for a faulty, wrong or ill-fitting item is an
+  exchange; an "exchange" of a parcel lost or damaged on the way is a reship. A missing part with
+  nothing else asked is sent (reship); unhappy words or a reported problem with nothing asked are a
+  complaint; "where is my order", delay and customs questions are an inquiry. A message that only
+  asks a question ("if I return it, how long …") or says the matter is settled requests nothing.
+  The type rules exclude each other by their conditions, so the timeline shows one change.
+* **After the type**: a withdrawal with no stated reason is a change of mind; a dispute or
+  complaint with no reason gets "other".
+* **Tags and routing**: rma-request with the acknowledgement, refund-eligible with the Returns
+  team, needs-review with an escalation, damaged with the replacement offer, the Amazon return
+  macro for FBA orders.
 
 Rules on ``ticket_created`` look at the buyer (VIP, return risk); the time-based ones follow up.
 No rule stops the others (``stop_after_match``): the classification rules exclude each other by
 their conditions, so the tag rules after them still run.
+
+Tests skip the data migration (``settings.AFTERSALES_TRIAGE_DEFAULTS`` off, tests/conftest.py) so
+each test starts with no rules; tests/rules/test_triage_corpus.py installs the defaults itself.
 """
 
 from __future__ import annotations
@@ -76,16 +86,34 @@ CARRIER_DONE = {"type": "tracking_status", "values": ARRIVED_OR_FAILED}
 ON_ITS_WAY = {"type": "tracking_status", "values": ARRIVED_OR_FAILED, "not": True}
 # Reasons that make a replacement an exchange (the item itself is wrong), not a reship.
 ITEM_REASONS = ["quality_defect", "size", "not_as_described", "changed_mind"]
+# Reasons that make an exchange a reship (the same item again: the first never arrived whole).
+TRANSIT_REASONS = ["damaged_in_transit", "lost"]
 
 # Reasons, most specific first: (rule name, reason, conditions that give the evidence).
 _REASONS: list[tuple[str, str, list[list[dict]]]] = [
     ("customs", "customs", [[_text("customs_words")]]),
     ("damaged in transit", "damaged_in_transit", [[_text("damaged_words")]]),
-    ("lost", "lost", [[_text("lost_words")], [_text("not_received_words"), CARRIER_DONE]]),
-    ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
+    (
+        "lost",
+        "lost",
+        [
+            [_text("lost_words")],
+            [_text("not_received_words"), CARRIER_DONE, _none_of("return_words", "returned_words")],
+        ],
+    ),
     ("size", "size", [[_text("size_words")]]),
-    ("quality defect", "quality_defect", [[_text("defect_words")]]),
-    ("late", "late", [[_text("delay_words", "not_received_words"), ON_ITS_WAY]]),
+    ("missing part", "other", [[_text("missing_words")]]),
+    ("not as described", "not_as_described", [[_text("wrong_item_words")]]),
+    ("quality defect", "quality_defect", [[_text("defect_words", "flaw_words")]]),
+    (
+        "late",
+        "late",
+        [
+            [_text("delay_words", "not_received_words"), ON_ITS_WAY],
+            # Delivered, but late: unless the wait is for the refund of a return ("returned it, still no refund").
+            [_text("delay_words"), CARRIER_DONE, _none_of("return_words", "returned_words")],
+        ],
+    ),
     ("changed mind", "changed_mind", [[_text("changed_mind_words")]]),
 ]
 # The sets of the reasons, in that order (each reason rule excludes the earlier ones).
@@ -93,9 +121,10 @@ _REASON_SETS = [
     ["customs_words"],
     ["damaged_words"],
     ["lost_words"],
-    ["wrong_item_words"],
     ["size_words"],
-    ["defect_words"],
+    ["missing_words"],
+    ["wrong_item_words"],
+    ["defect_words", "flaw_words"],
     [],  # late: its words also say "not received", which is lost once the carrier is done
     ["changed_mind_words"],
 ]
@@ -141,20 +170,26 @@ def _type_rules() -> list[dict]:
             description="The buyer uses the words of the right of withdrawal without the model form.",
         ),
     ]
-    plain = [NOT_DISPUTE, NOT_WITHDRAWAL, NOT_WITHDRAWAL_WORDS]
+    # Not a dispute, not a withdrawal, not only a question ("if I return it, how long …?"), not "refund received".
+    plain = [_none_of("dispute_words", "withdrawal_words", "question_words", "resolved_words"), NOT_WITHDRAWAL]
     reason_is_item = {"type": "ticket_reason", "values": ITEM_REASONS}
+    reason_is_transit = {"type": "ticket_reason", "values": TRANSIT_REASONS}
     rules += [
         _rule(
             "Type: keep it with a partial refund",
             msg,
-            [_text("partial_refund_words", main=True, among=REQUESTS), *plain],
+            [
+                _text("partial_refund_words"),
+                _text("partial_refund_words", "refund_words", main=True, among=REQUESTS),
+                *plain,
+            ],
             [{"type": "set_type", "value": "partial_refund"}],
-            description="The buyer would keep the item for part of the money (the main request).",
+            description="Money is the main request, and the buyer keeps the item or asks for part of it.",
         ),
         _rule(
             "Type: exchange for another size, colour or item",
             msg,
-            [_text("exchange_words", main=True, among=REQUESTS), *plain],
+            [_text("exchange_words", main=True, among=REQUESTS), {**reason_is_transit, "not": True}, *plain],
             [{"type": "set_type", "value": "exchange"}],
             description="Another size, colour or item in place of this one (the main request).",
         ),
@@ -173,31 +208,56 @@ def _type_rules() -> list[dict]:
             description="The order is sent again: lost, damaged on the way, or held (the main request).",
         ),
         _rule(
+            "Type: an exchange for a parcel lost or damaged on the way is a reship",
+            msg,
+            [_text("exchange_words", main=True, among=REQUESTS), reason_is_transit, *plain],
+            [{"type": "set_type", "value": "reship"}],
+            description="The buyer says exchange, but the same item is sent again: it was lost or damaged on the way.",
+        ),
+        _rule(
             "Type: return",
             msg,
-            [_text("return_words"), _text("return_words", "refund_words", main=True, among=REQUESTS), *plain],
+            [_text("return_words", main=True, among=REQUESTS), *plain],
             [{"type": "set_type", "value": "return"}],
             description="The buyer sends the item back, for a refund or not (the main request).",
         ),
         _rule(
             "Type: refund",
             msg,
-            [_text("refund_words", main=True, among=REQUESTS), _none_of("return_words"), *plain],
+            [_text("refund_words", main=True, among=REQUESTS), _none_of("partial_refund_words"), *plain],
             [{"type": "set_type", "value": "refund"}],
-            description="Money back with no return mentioned (the main request).",
+            description="Money back, asked before anything else (the main request).",
         ),
     ]
+    nothing_asked = _none_of(
+        "dispute_words", *REQUESTS, "tracking_words", "withdrawal_words", "question_words", "missing_words"
+    )
     rules += [
+        _rule(
+            "Type: a missing part or item is sent (reship)",
+            msg,
+            [_text("missing_words"), _none_of("dispute_words", *REQUESTS, "withdrawal_words", "question_words")],
+            [{"type": "set_type", "value": "reship"}],
+            description="Part of the order was not in the parcel and nothing else is asked: it is sent.",
+        ),
         _rule(
             "Type: complaint with no request",
             msg,
+            [_text("complaint_words"), nothing_asked, NOT_WITHDRAWAL],
+            [{"type": "set_type", "value": "complaint"}],
+            description="Unhappy, but asks for nothing concrete.",
+        ),
+        _rule(
+            "Type: a problem reported with no request is a complaint",
+            msg,
             [
-                _text("complaint_words"),
-                _none_of("dispute_words", *REQUESTS, "tracking_words", "withdrawal_words"),
+                {"type": "ticket_reason", "values": ["damaged_in_transit", "quality_defect", "not_as_described"]},
+                _none_of("complaint_words"),
+                nothing_asked,
                 NOT_WITHDRAWAL,
             ],
             [{"type": "set_type", "value": "complaint"}],
-            description="Unhappy, but asks for nothing concrete.",
+            description="Damage, a defect or a wrong item reported, with nothing asked: the buyer tells us.",
         ),
         _rule(
             "Type: where is my order (inquiry, tracking macro)",
@@ -243,7 +303,7 @@ def _reason_rules() -> list[dict]:
                 conditions.append(_none_of(*earlier))
             if reason == "changed_mind":  # a late parcel no longer wanted is still late
                 conditions.append({"type": "ticket_reason", "values": ["late"], "not": True})
-            suffix = "" if number == 0 else " (carrier done, not received)"
+            suffix = "" if number == 0 else f" ({number + 1})"
             actions: list[dict] = [{"type": "set_reason", "value": reason}]
             if reason == "customs":
                 actions.append({"type": "add_tags", "tags": ["customs"]})
@@ -291,7 +351,7 @@ def _tag_rules() -> list[dict]:
         _rule(
             "Return, refund or exchange requested: rma-request and acknowledgement",
             msg,
-            [_text(*RMA_WORDS)],
+            [_text(*RMA_WORDS), _none_of("question_words", "resolved_words")],
             [
                 {"type": "add_tags", "tags": ["rma-request"]},
                 {"type": "auto_reply", "macro": ACKNOWLEDGEMENT, "status": ""},
@@ -527,6 +587,9 @@ def install(apps, schema_editor=None) -> None:
             for data in DEFAULT_RULES
         ]
     )
+    from . import cache
+
+    cache.bump()  # bulk_create sends no post_save: tell the processes' rule caches
 
 
 def uninstall(apps, schema_editor=None) -> None:
@@ -538,3 +601,6 @@ def uninstall(apps, schema_editor=None) -> None:
     Rule.objects.filter(is_default=True).delete()
     KeywordSet.objects.filter(store__isnull=True, name__in=[d["name"] for d in DEFAULT_KEYWORD_SETS]).delete()
     Macro.objects.filter(store__isnull=True, name__in=[d["name"] for d in DEFAULT_MACROS]).delete()
+    from . import cache
+
+    cache.bump()

@@ -21,12 +21,12 @@ from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
-from ..models import Direction, Macro, Message, Rule, Ticket
+from ..models import Direction, Macro, Message, Rule, Store, Ticket
 from . import cache
-from .conditions import CONDITIONS, TEXT_CONDITIONS, Why
+from .conditions import CONDITIONS, TEXT_CONDITIONS, Why, closed_why, text_condition
 from .facts import Facts, _lines_of, _message_text, _tags_of, return_dates_of
 
 logger = logging.getLogger(__name__)
@@ -48,21 +48,27 @@ class ConditionResult(NamedTuple):
 
 
 class ActionPlan:
-    """What a matched rule would do: the action and its description (built when first read)."""
+    """What a matched rule would do: the action and its description (built when first read, in
+    the language active then; a compiled rule shares its plans between messages)."""
 
-    __slots__ = ("action", "_description")
+    __slots__ = ("action", "_descriptions")
 
     def __init__(self, action: dict, description: str | None = None) -> None:
         self.action = action
-        self._description = description
+        self._descriptions: dict[str, str] = {}
+        if description is not None:
+            self._descriptions[translation.get_language() or ""] = description
 
     @property
     def description(self) -> str:
-        if self._description is None:
+        language = translation.get_language() or ""
+        try:
+            return self._descriptions[language]
+        except KeyError:
             from .actions import describe
 
-            self._description = describe(self.action)
-        return self._description
+            text = self._descriptions[language] = describe(self.action)
+            return text
 
     def __repr__(self) -> str:
         return f"ActionPlan({self.action!r})"
@@ -140,7 +146,12 @@ class _Step(NamedTuple):
 
 
 class _Plan:
-    __slots__ = ("source", "steps", "unchecked", "actions")
+    """A rule compiled: its conditions with defaults filled, cheapest first, and its gate: the
+    first positive text condition, whose sets must have a keyword in the message for the rule to
+    match at all. ``closed`` is the rule's result when none of the gate's sets has any keyword,
+    built once (it is what checking would say), so a message skips such rules without a call."""
+
+    __slots__ = ("source", "steps", "unchecked", "actions", "gate", "closed", "rule")
 
     def __init__(self, rule: Rule) -> None:
         conditions = rule.conditions if isinstance(rule.conditions, list) else []
@@ -158,7 +169,21 @@ class _Plan:
         not_checked = Why(gettext_noop("not checked: an earlier condition does not hold"))
         self.unchecked = tuple(ConditionResult(c, None, not_checked) for c in conditions)
         actions = rule.actions if isinstance(rule.actions, list) else []
-        self.actions = tuple(a for a in actions if isinstance(a, dict))
+        self.actions = tuple(ActionPlan(a) for a in actions if isinstance(a, dict))
+        self.rule = rule
+        self.gate = None
+        self.closed = None
+        for step in self.steps:
+            if step.evaluate is text_condition and not step.negate:
+                sets = step.params.get("sets")
+                if not isinstance(sets, list) or not sets or not all(isinstance(n, str) for n in sets):
+                    break
+                where = step.params.get("where") or "all"
+                self.gate = (tuple(sets), where)
+                results = list(self.unchecked)
+                results[step.index] = ConditionResult(step.condition, False, closed_why(step.params))
+                self.closed = RuleResult(rule, False, tuple(results), ())
+                break
 
 
 def _unknown(facts: Facts, params: dict):
@@ -178,37 +203,109 @@ def _plan(rule: Rule) -> _Plan:
 
 def evaluate_rule(facts: Facts, rule: Rule, *, explain: bool = False) -> RuleResult:
     """One rule against the facts: matched when every condition holds."""
-    plan = _plan(rule)
-    results = list(plan.unchecked)
-    matched = True
-    for step in plan.steps:
+    plan = rule.__dict__.get("_triage_plan")
+    if plan is None or plan.source is not rule.conditions:
+        plan = _plan(rule)
+    results = None
+    for index, condition, check, params, negate in plan.steps:
         try:
-            ok, why = step.evaluate(facts, step.params)
+            ok, why = check(facts, params)
         except Exception as error:  # a condition that cannot be checked does not hold; the rest go on
-            logger.warning("condition %r of rule %s failed", step.condition, rule.pk, exc_info=True)
-            ok, why = False, Why(gettext_noop("could not be checked: %(error)s"), {"error": str(error)})
-        if step.negate:
-            ok, why = not ok, Why(gettext_noop("not: %(why)s"), {"why": why})
-        results[step.index] = ConditionResult(step.condition, ok, why)
-        if not ok:
-            matched = False
-            if not explain:
+            logger.warning("condition %r of rule %s failed", condition, rule.pk, exc_info=True)
+            ok, why = False, Why(_COULD_NOT, {"error": str(error)})
+        if negate:
+            ok, why = not ok, Why(_NOT, {"why": why})
+        if results is None:
+            results = list(plan.unchecked)
+        results[index] = ConditionResult(condition, ok, why)
+        if not ok and not explain:
+            return RuleResult(rule, False, tuple(results), ())
+    if results is None:
+        return RuleResult(rule, True, (), plan.actions)
+    matched = all(result.result for result in results)
+    return RuleResult(rule, matched, tuple(results), plan.actions if matched else ())
+
+
+_COULD_NOT = gettext_noop("could not be checked: %(error)s")
+_NOT = gettext_noop("not: %(why)s")
+
+
+class RuleList(list):
+    """Rules with their gates grouped (rules_for returns one, built once per cache version)."""
+
+    def __init__(self, rules=()) -> None:
+        super().__init__(rules)
+        gates: dict[tuple, list[int]] = {}
+        self.open_always: list[int] = []
+        self.closed: list[RuleResult | None] = []
+        for position, rule in enumerate(self):
+            plan = _plan(rule)
+            self.closed.append(plan.closed)
+            if plan.gate is None:
+                self.open_always.append(position)
+            else:
+                gates.setdefault(plan.gate, []).append(position)
+        self.gates = gates
+        self.gate_names = tuple(dict.fromkeys(name for sets, _where in gates for name in sets))
+        self.plans = [rule.__dict__["_triage_plan"] for rule in self]
+
+
+def _indexed(rules: Sequence[Rule]) -> RuleList:
+    if isinstance(rules, RuleList) and len(rules.plans) == len(rules):
+        return rules
+    return RuleList(rules)
+
+
+def _run(facts: Facts, rules: Sequence[Rule], explain: bool, on_match=None) -> list[RuleResult]:
+    """Each rule's result, in order (see ``evaluate``). Without ``explain``, a rule whose gate's
+    sets have no keyword in the message is not checked: its result is the one built for that."""
+    if explain:
+        rules = list(rules)
+        positions = range(len(rules))
+        results: list = [None] * len(rules)
+    else:
+        indexed = _indexed(rules)
+        rules = indexed
+        results = list(indexed.closed)
+        open_positions = list(indexed.open_always)
+        live = _live_sets(facts, indexed.gate_names)
+        for (sets, where), gated in indexed.gates.items():
+            found = live.get(where)
+            if found is None or not found.isdisjoint(sets):
+                open_positions.extend(gated)
+        positions = sorted(open_positions)
+    for position in positions:
+        rule = rules[position]
+        result = results[position] = evaluate_rule(facts, rule, explain=explain)
+        if result.matched:
+            if on_match is not None:
+                on_match(result)
+            if rule.stop_after_match:
+                results[position + 1 :] = [RuleResult(r, False, (), (), rule.name) for r in rules[position + 1 :]]
                 break
-    actions = tuple(ActionPlan(a) for a in plan.actions) if matched else ()
-    return RuleResult(rule, matched, tuple(results), actions)
+    return results
+
+
+def _live_sets(facts: Facts, names) -> dict[str, set[str]]:
+    """Per field, the sets with any keyword (negated or not) in the message; a set the store
+    lacks counts as live, so its condition runs and says it is missing."""
+    live: dict[str, set[str]] = {"all": set(), "subject": set(), "body": set()}
+    for name in names:
+        hits = facts.hits_of(name)
+        if hits is None:
+            for found in live.values():
+                found.add(name)
+        elif hits:
+            live["all"].add(name)
+            for hit in hits:
+                live[hit.field].add(name)
+    return live
 
 
 def evaluate(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> list[RuleResult]:
     """Every rule against the same facts, in order; writes nothing. A matched rule with
     stop_after_match ends the evaluation (the rules after it come back unevaluated, stopped_by)."""
-    results: list[RuleResult] = []
-    for position, rule in enumerate(rules):
-        result = evaluate_rule(facts, rule, explain=explain)
-        results.append(result)
-        if result.matched and rule.stop_after_match:
-            results.extend(RuleResult(r, False, (), (), rule.name) for r in rules[position + 1 :])
-            break
-    return results
+    return _run(facts, rules, explain)
 
 
 def preview(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> Outcome:
@@ -226,16 +323,12 @@ def preview(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> Ou
         results=[],
         text=None,
     )
-    for position, rule in enumerate(rules):
-        result = evaluate_rule(facts, rule, explain=explain)
-        outcome.results.append(result)
-        if not result.matched:
-            continue
+
+    def applied(result: RuleResult) -> None:
         for plan in result.actions:
-            apply_virtual(facts, plan.action, outcome)
-        if rule.stop_after_match:
-            outcome.results.extend(RuleResult(r, False, (), (), rule.name) for r in rules[position + 1 :])
-            break
+            apply_virtual(facts, plan.action, outcome, plan)
+
+    outcome.results = _run(facts, rules, explain, applied)
     outcome.language = facts.language
     outcome.type = facts.type
     outcome.reason = facts.reason
@@ -245,7 +338,7 @@ def preview(facts: Facts, rules: Sequence[Rule], *, explain: bool = False) -> Ou
     return outcome
 
 
-def apply_virtual(facts: Facts, action: dict, outcome: Outcome | None = None) -> None:
+def apply_virtual(facts: Facts, action: dict, outcome: Outcome | None = None, plan: ActionPlan | None = None) -> None:
     """What an action changes on the ticket, applied to the facts only (and noted on ``outcome``)."""
     kind = action.get("type")
     if kind == "set_type":
@@ -270,7 +363,7 @@ def apply_virtual(facts: Facts, action: dict, outcome: Outcome | None = None) ->
         if outcome.reply is None:
             outcome.reply = _reply(facts, action.get("macro"))
     elif kind not in ("set_type", "set_reason", "set_priority", "add_tags", "remove_tags"):
-        outcome.other.append(ActionPlan(action).description)
+        outcome.other.append((plan or ActionPlan(action)).description)
 
 
 def _reply(facts: Facts, macro_id) -> dict | None:
@@ -278,7 +371,7 @@ def _reply(facts: Facts, macro_id) -> dict | None:
     message's language with its placeholders left in."""
     from ..services.macros import render_macro
 
-    macro = Macro.objects.filter(pk=macro_id).prefetch_related("variants").first()
+    macro = cache.get(("macro", macro_id), lambda: _load_macro(macro_id))
     if macro is None:
         return None
     if facts.ticket is not None:
@@ -315,6 +408,17 @@ def _reply(facts: Facts, macro_id) -> dict | None:
     }
 
 
+def _load_macro(macro_id) -> Macro | None:
+    """A macro with its variants, kept with the rules (a macro's save invalidates them too)."""
+    try:
+        macro = Macro.objects.filter(pk=macro_id).prefetch_related("variants").first()
+    except (TypeError, ValueError):
+        return None
+    if macro is not None:
+        list(macro.variants.all())
+    return macro
+
+
 def _primary(language: str) -> str:
     return (language or "").replace("_", "-").split("-")[0].lower()
 
@@ -342,12 +446,9 @@ def rules_for(event: str, store_id: int | None) -> list[Rule]:
     return cache.get(("rules", event, store_id), lambda: _load_rules(event, store_id))
 
 
-def _load_rules(event: str, store_id: int | None) -> list[Rule]:
+def _load_rules(event: str, store_id: int | None) -> RuleList:
     scope = Q(store__isnull=True) if store_id is None else Q(store__isnull=True) | Q(store_id=store_id)
-    rules = list(Rule.objects.filter(scope, event=event, enabled=True).order_by("position", "id"))
-    for rule in rules:
-        _plan(rule)
-    return rules
+    return RuleList(Rule.objects.filter(scope, event=event, enabled=True).order_by("position", "id"))
 
 
 def try_message(
@@ -399,34 +500,51 @@ def simulate(rule: Rule, *, user, days: int = 30, limit: int = 10_000, now: date
     rows = Ticket.objects.visible_to(user).filter(created_at__gte=now - timedelta(days=days))
     if rule.store_id is not None:
         rows = rows.filter(store_id=rule.store_id)
-    tickets = list(rows.select_related("store", "customer", "order").order_by("-created_at", "-id")[: max(0, limit)])
+    rows = rows.order_by("-created_at", "-id").values(*Facts.VALUE_FIELDS)
+    found = list(rows[: max(0, limit)])
+    stores = Store.objects.in_bulk({row["store_id"] for row in found})
     kinds = {c.get("type") for c in (rule.conditions or []) if isinstance(c, dict)}
     needs_text = bool(kinds & TEXT_CONDITIONS)
     needs_returns = "return_count" in kinds
-    matches: list[tuple[Ticket, RuleResult]] = []
-    for start in range(0, len(tickets), CHUNK):
-        chunk = tickets[start : start + CHUNK]
-        ids = [t.pk for t in chunk]
-        lines = _lines_of([t.order_id for t in chunk if t.order_id is not None])
+    needs_lines = bool(kinds & LINE_CONDITIONS)
+    matched: list[tuple[int, RuleResult]] = []
+    for start in range(0, len(found), CHUNK):
+        chunk = found[start : start + CHUNK]
+        ids = [row["pk"] for row in chunk]
+        lines = _lines_of([row["order_id"] for row in chunk if row["order_id"] is not None]) if needs_lines else {}
         tags = _tags_of(ids)
         bodies = _first_inbound_bodies(ids) if needs_text else {}
-        returns = (
-            return_dates_of(list({t.customer_id for t in chunk if t.customer_id is not None})) if needs_returns else {}
-        )
-        for ticket in chunk:
-            facts = Facts.from_rows(
-                ticket,
-                order=ticket.order,
-                lines=lines.get(ticket.order_id, []),
-                tags=tags[ticket.pk],
-                body=_message_text(bodies.get(ticket.pk, "")) if needs_text else "",
-                return_dates=returns.get(ticket.customer_id, []) if needs_returns else None,
+        customers = list({row["customer_id"] for row in chunk if row["customer_id"] is not None})
+        returns = return_dates_of(customers) if needs_returns else {}
+        for row in chunk:
+            facts = Facts.from_values(
+                row,
+                store=stores.get(row["store_id"]),
+                lines=lines.get(row["order_id"], []),
+                tags=tags[row["pk"]],
+                body=None if needs_text else "",
+                body_loader=_text_of(bodies.get(row["pk"], "")) if needs_text else None,
+                return_dates=returns.get(row["customer_id"], []) if needs_returns else None,
                 now=now,
             )
             result = evaluate_rule(facts, rule)
             if result.matched:
-                matches.append((ticket, result))
-    return Simulation(scanned=len(tickets), matches=matches, seconds=time.perf_counter() - started)
+                matched.append((row["pk"], result))
+    tickets: dict[int, Ticket] = {}
+    matched_ids = [pk for pk, _result in matched]
+    for start in range(0, len(matched_ids), CHUNK):
+        tickets.update(Ticket.objects.select_related("store").in_bulk(matched_ids[start : start + CHUNK]))
+    matches = [(tickets[pk], result) for pk, result in matched if pk in tickets]
+    return Simulation(scanned=len(found), matches=matches, seconds=time.perf_counter() - started)
+
+
+def _text_of(html: str):
+    """The message's text, converted only if a condition reads it."""
+    return lambda: _message_text(html)
+
+
+# Conditions that read the order's lines (simulate loads lines only for them).
+LINE_CONDITIONS = frozenset({"line_price", "category", "sku"})
 
 
 def _first_inbound_bodies(ticket_ids: list[int]) -> dict[int, str]:

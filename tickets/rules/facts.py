@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -126,6 +127,8 @@ class Facts:
         self.channel = channel
         self.now = now or timezone.now()
         self.hits: dict[str, list[Hit]] = {}  # keyword set name → its hits (searched once)
+        self.filtered: dict[tuple[str, str], Any] = {}  # (set, field) → (hits, first negated): conditions.py
+        self._sets: dict[str, Any] | None = None
         self._calendar = None
 
     def copy(self) -> Facts:
@@ -161,7 +164,9 @@ class Facts:
     def keyword_set(self, name: str) -> CompiledSet | None:
         """The compiled set of this name for the store (a store's set overrides the global one);
         None when there is none. A disabled set is there but matches nothing."""
-        return keyword_sets(self.store_id).get(name)
+        if self._sets is None:
+            self._sets = keyword_sets(self.store_id)
+        return self._sets.get(name)
 
     def hits_of(self, name: str) -> list[Hit] | None:
         """Every hit (negated ones flagged) of the named set in the text, searched once; None when
@@ -270,6 +275,68 @@ class Facts:
             priority=ticket.priority,
             language=ticket.language,
             channel=ticket.channel,
+            now=now,
+        )
+
+    # The ticket columns ``from_values`` reads (one query of values for many tickets: simulate).
+    VALUE_FIELDS = (
+        "pk",
+        "store_id",
+        "customer_id",
+        "order_id",
+        "subject",
+        "type",
+        "reason",
+        "priority",
+        "language",
+        "channel",
+        "customer__tier",
+        "customer__return_risk",
+        "order__total_amount",
+        "order__currency",
+        "order__fulfilment",
+        "order__delivered_at",
+        "order__tracking_status",
+    )
+
+    @classmethod
+    def from_values(
+        cls,
+        row: dict,
+        *,
+        store: Store | None,
+        lines: list[Line],
+        tags: Iterable[str],
+        body: str | None,
+        body_loader: Callable[[], str] | None = None,
+        return_dates: list[datetime] | None = None,
+        now: datetime | None = None,
+    ) -> Facts:
+        """Facts from a ``values(*VALUE_FIELDS)`` row, with no model built (``simulate``)."""
+        has_order = row["order_id"] is not None
+        has_customer = row["customer_id"] is not None
+        return cls(
+            subject=row["subject"],
+            body=body,
+            body_loader=body_loader,
+            store=store,
+            store_id=row["store_id"],
+            has_order=has_order,
+            order_total=_stored(row["order__total_amount"], row["order__currency"]) if has_order else None,
+            fulfilment=row["order__fulfilment"] or "",
+            delivered_at=row["order__delivered_at"],
+            tracking_status=row["order__tracking_status"] or "",
+            lines=lines,
+            customer_tier=row["customer__tier"] or "",
+            return_risk=bool(row["customer__return_risk"]),
+            return_dates=return_dates if has_customer else [],
+            customer_id=row["customer_id"],
+            ticket_type=row["type"],
+            ticket_reason=row["reason"],
+            tags=tags,
+            priority=row["priority"],
+            language=row["language"],
+            channel=row["channel"],
             now=now,
         )
 
@@ -386,7 +453,11 @@ def _lines_of(order_ids: list[int]) -> dict[int, list[Line]]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def _stored(amount, currency) -> Money | None:
+    """A stored amount as Money (shared: Money is immutable, and a page of orders repeats prices)."""
+    if amount is None or not currency:
+        return None
     try:
         return Money.stored(amount, currency)
     except Exception:  # a row Money cannot read is no evidence either way

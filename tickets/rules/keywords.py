@@ -43,6 +43,7 @@ class Hit:
     start: int  # in PreparedText.norm_subject / norm_body
     end: int
     negated: bool
+    reply_subject: bool = False  # in the subject of a reply or forward ("Re: …"): the thread's words
 
 
 def default_mode(text: str) -> str:
@@ -263,7 +264,8 @@ class CompiledSet:
             start -= subject_end + len(FIELD_SEPARATOR)
             end -= subject_end + len(FIELD_SEPARATOR)
         negated = negated_in(text, field, start, end, text.language or lang)
-        hits.append(Hit(keyword, lang, group.mode, field, start, end, negated))
+        reply = field == "subject" and text.reply_subject
+        hits.append(Hit(keyword, lang, group.mode, field, start, end, negated, reply))
 
 
 def compile_set(name: str, keywords: list[dict]) -> CompiledSet:

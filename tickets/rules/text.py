@@ -51,6 +51,12 @@ class PreparedText:
         return fold(self.norm_subject) + FIELD_SEPARATOR + fold(self.norm_body)
 
     @cached_property
+    def reply_subject(self) -> bool:
+        """A reply's or a forward's subject ("Re:", "AW:", "Fwd:", "回复：" …): the thread's words, not the
+        buyer's latest, so main_request reads it after the body."""
+        return bool(_REPLY_SUBJECT.match(self.subject))
+
+    @cached_property
     def token_positions(self) -> dict[str, list[int]]:
         """Each word of match_text → where it starts."""
         positions: dict[str, list[int]] = {}
@@ -86,6 +92,11 @@ class PreparedText:
 
 
 PREFIX_ANCHOR = 4
+_REPLY_SUBJECT = re.compile(
+    r"^\s*(?:re|aw|fwd?|wg|tr|rv|r|sv|vs|antw|odp|res|enc|doorst|回复|回覆|答复|転送|返信|회신|전달|ตอบกลับ)"
+    r"\s*(?:\[\d+\])?\s*[:：]",
+    re.IGNORECASE,
+)
 _WORD_RUN = re.compile(r"\w+")
 
 
@@ -128,6 +139,10 @@ def normalise(text: str) -> str:
     """NFKC, Unix line ends, no NUL (our field separator)."""
     text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace(FIELD_SEPARATOR, " ")
     return unicodedata.normalize("NFKC", text)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
 
 
 def norm(text: str) -> str:
@@ -400,6 +415,7 @@ _THANKS = re.compile(
     + _NAME_AFTER,
     re.IGNORECASE | re.VERBOSE,
 )
+_RULE_LINE = re.compile(r"^\s*[-_=*~―—–─━＝＿・]{3,}\s*$")
 _TAIL_LINES = 6  # a closing is a signature when at most this many short lines follow it
 _SHORT_LINE = 60
 
@@ -541,6 +557,18 @@ class _Cleaner:
             if stripped in ("--", "—", "__") or (_MOBILE_SIGNATURE.match(line) and len(stripped) < 80):
                 self.cut("signature", i, len(lines))
                 break
+            if _RULE_LINE.match(line):
+                # a ruled line over a short block at the end: "――――――\n佐藤 健一\n株式会社…"
+                rest = [x.strip() for x in lines[i + 1 :] if x.strip()]
+                if (
+                    rest
+                    and len(rest) <= 8
+                    and all(len(x) <= _SHORT_LINE for x in rest)
+                    and _looks_like_name(rest[0])
+                    and not any(c.isdigit() or c in ":：" for c in rest[0])
+                ):
+                    self.cut("signature", i, len(lines))
+                    break
         # A closing ("Mit freundlichen Grüßen", "Best regards" …) followed by a name, an address: the tail.
         for i, line in enumerate(lines):
             strong = _CLOSING.match(line)
@@ -579,101 +607,20 @@ def strip_history(body: str) -> tuple[str, tuple[Removed, ...], tuple[tuple[str,
 
 # Latin-script negators of every language we serve, accent-folded: mixed-language buyers ("Ich will kein
 # refund") negate in one language and name the thing in another, and these words do not collide.
-_NEGATORS = frozenset(
-    [
-        "not",
-        "no",
-        "never",
-        "without",
-        "nor",
-        "dont",
-        "don't",
-        "doesnt",
-        "doesn't",
-        "didnt",
-        "didn't",
-        "wont",
-        "won't",
-        "cannot",
-        "nicht",
-        "kein",
-        "keine",
-        "keinen",
-        "keinem",
-        "keiner",
-        "keines",
-        "nie",
-        "niemals",
-        "ohne",
-        "ne",
-        "pas",
-        "sans",
-        "jamais",
-        "aucun",
-        "aucune",
-        "ni",
-        "sin",
-        "nunca",
-        "ningun",
-        "ninguna",
-        "ninguno",
-        "tampoco",
-        "non",
-        "senza",
-        "nessun",
-        "nessuno",
-        "nessuna",
-        "nao",
-        "sem",
-        "nenhum",
-        "nenhuma",
-        "niet",
-        "geen",
-        "nooit",
-        "zonder",
-        "bez",
-        "zaden",
-        "zadnego",
-        "zadnej",
-        "zadnych",
-        "nigdy",
-        "inte",
-        "ingen",
-        "inget",
-        "inga",
-        "utan",
-        "aldrig",
-        "ej",
-        "icke",
-    ]
+_NEGATORS = _words(
+    "not no never without nor dont don't doesnt doesn't didnt didn't wont won't cannot nicht nichts rien "
+    "nix nothing nada niente nulla niets nic kein keine keinen keinem keiner keines nie niemals ohne ne "
+    "pas sans jamais aucun aucune sin nunca ningun ninguna ninguno tampoco non senza nessun nessuno "
+    "nessuna nao sem nenhum nenhuma niet geen nooit zonder bez zaden zadnego zadnej zadnych nigdy inte "
+    "ingen inget inga utan aldrig ej icke"
 )
 # Words that negate in one language and mean something else in another: only in that language.
-_NEGATORS_BY_LANG = {"it": frozenset({"mai"}), "fr": frozenset({"plus"})}
+# Swedish "ni" is "you", Dutch "pas" "only": these negate only in their own language.
+_NEGATORS_BY_LANG = {"it": frozenset({"mai"}), "fr": frozenset({"plus", "ni"}), "es": frozenset({"ni"})}
 # Words of the list above that do not negate in a language: Portuguese "no" is "in the", Italian "ne" "of it".
-_NOT_NEGATORS_BY_LANG = {"pt": frozenset({"no"}), "it": frozenset({"ne"})}
+_NOT_NEGATORS_BY_LANG = {"pt": frozenset({"no"}), "it": frozenset({"ne"}), "nl": frozenset({"pas"})}
 # Clause boundaries ("but", "and"): a negator before them does not reach a keyword after them.
-_BOUNDARY_WORDS = frozenset(
-    [
-        "but",
-        "and",
-        "aber",
-        "sondern",
-        "und",
-        "mais",
-        "et",
-        "pero",
-        "sino",
-        "y",
-        "maar",
-        "och",
-        "ale",
-        "lecz",
-        "oraz",
-        "jednak",
-        "porem",
-        "tylko",
-    ]
-)
+_BOUNDARY_WORDS = _words("but and aber sondern und mais et pero sino y maar och ale lecz oraz jednak porem tylko")
 _BOUNDARY_WORDS_BY_LANG = {
     "it": frozenset({"ma", "pero", "e", "ed"}),
     "pt": frozenset({"mas", "e", "porem"}),
@@ -682,6 +629,55 @@ _BOUNDARY_WORDS_BY_LANG = {
     "pl": frozenset({"i", "a"}),
     "es": frozenset({"e"}),
 }
+
+
+# Between a negator and the keyword it negates there are only articles, pronouns for the thing, and
+# verbs of wanting or asking: "I do NOT want a refund", "Nunca pedí una devolución". Any other word means
+# the negator is about something else: "non ho pagato i dazi" (did not pay the customs duties), "I have
+# not received my refund" (still wants it).
+_FILLERS = _words(
+    # en
+    "a an the any my your our this that these those it them to for of get getting have be really "
+    "actually even at all want wanted wanting need needed ask asked asking request requested like would "
+    "wish expect receive accept going gonna planning plan intend intending trying try anymore more "
+    # the action asked for, in the form a request or a refusal takes ("please don't send a replacement")
+    "send ship process issue give offer make do start open create initiate "
+    "schicken senden machen veranlassen envoyer enviar mandar inviare mandare sturen doen skicka "
+    # de
+    "ein eine einen einem einer eines den die das der dem des mein meine meinen meinem ihr ihre es sie "
+    "mehr mal bitte wirklich eigentlich auch gar um zu haben bekommen erhalten will wollen wollte mochte "
+    "mochten moechte brauche brauchen brauchte benotige wunsche gerne unbedingt so "
+    # fr
+    "de d un une le la les l du des mon ma mes notre nos ce cette en y vraiment veux voulons voudrais "
+    "souhaite souhaitons souhaiterais demande demandons ai avons etre avoir recevoir obtenir faire besoin "
+    # es
+    "un una unos unas el los las lo mi mis su sus del al me te se le quiero queremos quisiera necesito "
+    "pedi pido solicito solicite deseo realmente tener recibir hacer ningun ninguna "
+    # it
+    "uno il gli i di della dello mio mia voglio vogliamo vorrei ho abbiamo chiesto chiedo bisogno "
+    "serve davvero piu avere ricevere fare alcun alcuna "
+    # pt
+    "um uma o os as meu minha do da dos das quero queremos gostaria preciso pedi solicitei mais ter "
+    "receber fazer nenhum nenhuma "
+    # nl
+    "een het mijn wil willen wilde hoef hoeven heb nodig gevraagd meer krijgen ontvangen graag "
+    # pl
+    "chce chcemy potrzebuje prosze prosilem prosilam zadnego zadnej wcale juz zadne "
+    # sv
+    "ett mitt vill ha behover bad om langre fa nagon nagot"
+)
+
+
+_COORDINATORS = _words("or nor oder noch ou o ni of lub albo ani eller")
+
+
+def _is_filler(token: str, negators: frozenset[str]) -> bool:
+    if token in _FILLERS or token in negators:
+        return True
+    # "d'un", "l'article": an elided article and its word
+    return "'" in token and all(part in _FILLERS or part in negators for part in token.split("'"))
+
+
 _NEGATORS_FOR = {
     lang: (_NEGATORS | _NEGATORS_BY_LANG.get(lang, frozenset())) - _NOT_NEGATORS_BY_LANG.get(lang, frozenset())
     for lang in LANGUAGES
@@ -694,103 +690,28 @@ _WINDOW_CHARS = 80
 _NOT_NEGATING_NEXT = frozenset({"only", "nur", "seulement", "solo", "solamente", "apenas", "alleen", "tylko", "bara"})
 # "Rückerstattung brauche ich nicht.", "refund is not necessary": a negator closing the clause right after
 # the keyword, or before a word for "needed".
-_NEEDED = frozenset(
-    [
-        "needed",
-        "necessary",
-        "required",
-        "wanted",
-        "notig",
-        "notwendig",
-        "erforderlich",
-        "gewunscht",
-        "necessaire",
-        "necessaires",
-        "voulu",
-        "necesario",
-        "necesaria",
-        "necessario",
-        "necessaria",
-        "nodig",
-        "gewenst",
-        "potrzebny",
-        "potrzebna",
-        "potrzebne",
-        "konieczny",
-        "nodvandig",
-        "nodvandigt",
-        "behovs",
-        "behovlig",
-    ]
+_NEEDED = _words(
+    "needed necessary required wanted notig notwendig erforderlich gewunscht necessaire necessaires voulu "
+    "necesario necesaria necessario necessaria nodig gewenst potrzebny potrzebna potrzebne konieczny "
+    "nodvandig nodvandigt behovs behovlig"
 )
 # Between a keyword and a negator closing its clause, only these: the negator is then about wanting it.
-_WANT_WORDS = frozenset(
-    [
-        "i",
-        "we",
-        "ich",
-        "wir",
-        "je",
-        "nous",
-        "yo",
-        "io",
-        "ik",
-        "wij",
-        "jag",
-        "vi",
-        "eu",
-        "ja",
-        "my",
-        "is",
-        "are",
-        "it",
-        "ist",
-        "es",
-        "want",
-        "wanted",
-        "need",
-        "needed",
-        "möchte",
-        "mochte",
-        "möchten",
-        "mochten",
-        "will",
-        "wollen",
-        "brauche",
-        "brauchen",
-        "benötige",
-        "benotige",
-        "wünsche",
-        "wunsche",
-        "veux",
-        "voulons",
-        "quiero",
-        "queremos",
-        "voglio",
-        "vogliamo",
-        "quero",
-        "queremos",
-        "wil",
-        "willen",
-        "hoef",
-        "vill",
-        "behöver",
-        "behover",
-        "chce",
-        "chcę",
-        "potrzebuję",
-        "potrzebuje",
-    ]
+_WANT_WORDS = _words(
+    "i we ich wir je nous yo io ik wij jag vi eu ja my is are it ist es want wanted need needed möchte "
+    "mochte möchten mochten will wollen brauche brauchen benötige benotige wünsche wunsche veux voulons "
+    "quiero queremos voglio vogliamo quero queremos wil willen hoef vill behöver behover chce chcę "
+    "potrzebuję potrzebuje"
 )
 # CJK and Thai: negation before the keyword (zh, th) or after it (ja, ko), within the clause.
 _ZH_BEFORE = re.compile(
-    r"(?:不要|不想|不用|不需要|不必|没有|沒有|无需|無需|无须|無須|毋须|别|別|不願意|不愿意|不打算|不会|不會)$|不$"
+    r"(?:不要|不想|不用|不需要|不必|没有|沒有|无需|無需|无须|無須|毋须|别|別|不願意|不愿意|不打算|不会|不會|不是)$|不$"
 )
 _TH_BEFORE = re.compile(r"ไม่")
 _JA_AFTER = re.compile(
-    r"^.{0,6}?(?:ない|不要|いらない|要らない|結構です|しません|致しません|いたしません|なし|無し|やめ|必要ありません)"
+    r"^.{0,6}?(?:ない|不要|いらない|要らない|結構です|しません|致しません|いたしません|なし|無し|やめ|必要ありません"
+    r"|ではなく|じゃなく|でなく)"  # "返金ではなく、交換を": not a refund but an exchange
 )
-_KO_AFTER = re.compile(r"^.{0,6}?(?:(?:^|\s)안(?:\s|[해하돼되받])|않|필요\s*없|원하지|싫)")
+_KO_AFTER = re.compile(r"^.{0,6}?(?:(?:^|\s)안(?:\s|[해하돼되받])|않|필요\s*없|원하지|싫|말고|아니라|아니고)")
 _CJK_CLAUSE = re.compile(r"[。！？；，、：!?;,.\n\x00]|但是|但|可是|不过|けど|が、|しかし|하지만|그런데|แต่")
 _CJK = re.compile(
     r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f\u0e00-\u0e7f]"
@@ -839,7 +760,11 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
                 continue  # "order no 12345"
             if nxt in _NOT_NEGATING_NEXT:
                 continue  # "not only", "nicht nur"
-            return True
+            between = tokens[i + 1 :]
+            # "not asking for a refund or a return": a negation runs on over "or"
+            last_or = max((k for k, t in enumerate(between) if t in _COORDINATORS), default=-1)
+            if all(_is_filler(t, negators) for t in between[last_or + 1 :]):
+                return True
     # CJK and Thai, by script: whatever the language given, these do not collide with Latin words.
     cjk_before = norm_text[max(0, start - 12) : start]
     clauses = _CJK_CLAUSE.split(cjk_before)
@@ -866,7 +791,7 @@ def is_negated(norm_text: str, start: int, lang: str, end: int | None = None) ->
     for i, word in enumerate(words[:5]):
         if word in negators or word.endswith("n't"):
             rest = words[i + 1 :]
-            if len(rest) <= 1 and closed and all(w in _WANT_WORDS for w in words[:i]):
+            if closed and all(w in _WANT_WORDS for w in words[:i]) and (not rest or rest == ["haben"]):
                 # "Umtausch möchte ich nicht.", but "Die Größe passt nicht" is a complaint about the size
                 return True
             if rest and (rest[0] in _NEEDED or (len(rest) > 1 and rest[1] in _NEEDED)):
@@ -897,6 +822,7 @@ _WITHDRAWAL = re.compile(
       | \b(?:resolvo|resolvemos)\s+o\s+(?:meu|nosso)\s+contrato | \blivre\s+resolucao\b
       | \bexer\w*\s+(?:o\s+)?(?:meu\s+|nosso\s+)?direito\s+de\s+(?:arrependimento|livre\s+resolucao)
       | \bpela\s+presente\b.{0,60}\b(?:resolv|desist|arrepend)
+      | 청약\s*철회 | 七天无理由退货 | 七天無理由退貨 | 七日无理由退货 | クーリング・?オフ
     )""",
     re.VERBOSE,
 )
@@ -917,6 +843,10 @@ _WITHDRAWAL_MARKERS = (
     "resolv",
     "resoluc",
     "arrepend",
+    "철회",
+    "无理由",
+    "無理由",
+    "クーリング",
 )
 
 
@@ -982,6 +912,12 @@ def language_detector():
                     .build()
                 )
     return _detector
+
+
+def warm_up() -> None:
+    """Build the detector and load its Latin-script models now (a worker calls this at start, so the
+    first messages do not wait the seconds the models take to load)."""
+    language_detector().detect_language_of("Hello, where is my order? Hallo, wo ist meine Bestellung?")
 
 
 def detect_language(text: str) -> str:
@@ -1055,18 +991,20 @@ def main_request(hits: dict[str, list[Hit]], candidates: Sequence[str]) -> str |
     """Which of the candidate keyword sets is the message's main request, when it asks for several things.
 
     The rule: the candidate whose first non-negated hit comes first, reading the subject before the body
-    (so a subject "Return request" outweighs a refund mentioned in the body). That is the first intent of
-    the first sentence carrying any: people state what they want first and add alternatives and
-    consequences after ("Please send a new one; if that is not possible, a refund"). At the same position
-    the longer keyword wins ("money back" over "money"), then the earlier candidate. None: no candidate
-    has a non-negated hit."""
+    (so a subject "Return request" outweighs a refund mentioned in the body), except a reply's or a
+    forward's subject ("RE: RMA for tablet"), which is the thread's and is read after the body. That is
+    the first intent of the first sentence carrying any: people state what they want first and add
+    alternatives and consequences after ("Please send a new one; if that is not possible, a refund"). At
+    the same position the longer keyword wins ("money back" over "money"), then the earlier candidate.
+    None: no candidate has a non-negated hit."""
     best: tuple[int, int, int, int] | None = None
     winner = None
     for order, name in enumerate(candidates):
         for hit in hits.get(name, ()):
             if hit.negated:
                 continue
-            key = (0 if hit.field == "subject" else 1, hit.start, -(hit.end - hit.start), order)
+            place = 1 if hit.field == "body" else 2 if hit.reply_subject else 0
+            key = (place, hit.start, -(hit.end - hit.start), order)
             if best is None or key < best:
                 best, winner = key, name
     return winner
