@@ -7,13 +7,14 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.pagination import LimitOffsetPagination, PageNumberPagination
 
 from tests import factories
 from tickets.api.pagination import KeysetPagination
 from tickets.api.urls import router
-from tickets.models import StoreMembership
+from tickets.models import KeywordSet, Rule, StoreMembership
 
 LISTS = [f"/api/{prefix}/" for prefix, _viewset, _name in router.registry]
 
@@ -54,6 +55,11 @@ def three_of_each(shopify_store, agent):
     for i in range(2):
         store = factories.StoreFactory(name=f"Extra {i}")
         StoreMembership.objects.create(store=store, user=agent)
+    # Rules and keyword sets are a supervisor's to read: this agent may read them too.
+    agent.user_permissions.add(Permission.objects.get(content_type__app_label="tickets", codename="view_rule"))
+    for i in range(3):
+        Rule.objects.create(name=f"Rule {i}", store=shopify_store, event="message_received", actions=[])
+        KeywordSet.objects.create(name=f"set-{i}", store=shopify_store)
 
 
 @pytest.mark.parametrize("url", LISTS)

@@ -67,8 +67,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return None  # not ours to describe: a 500
     if isinstance(exc, exceptions.ValidationError):
         code = UNPROCESSABLE if isinstance(exc, UnprocessableQuery) else INVALID
+        code = getattr(exc, "api_code", code)  # a domain validation's own code, e.g. rule_invalid
         invalid = exceptions.ValidationError.default_detail  # DRF's wording, translated by DRF
-        detail = _("The request cannot be used as it is.") if code == UNPROCESSABLE else invalid
+        detail = invalid if code == INVALID else _("The request cannot be used as it is.")
         response.data = {"code": code, "detail": str(detail), "fields": _fields(exc.detail)}
     elif isinstance(exc, exceptions.APIException):
         response.data = {"code": _code(exc), "detail": str(exc.detail)}

@@ -26,7 +26,8 @@ DESCRIPTIONS = {
     415: _("The body is not JSON (the token endpoint also takes a form)."),
     422: _(
         "Well-formed, but refused: e.g. a store or ticket that is not yours, an unknown currency, an amount "
-        "with more decimals than its currency, lines of another order. The code says which."
+        "with more decimals than its currency, lines of another order, a rule or keyword set the rules' "
+        "validation refuses (rule_invalid, keyword_set_invalid, with its messages per field). The code says which."
     ),
     429: _("Too many requests; retry after the Retry-After seconds."),
 }
