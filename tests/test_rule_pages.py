@@ -181,7 +181,8 @@ def test_the_enable_switch_answers_with_the_row(client, supervisor, shopify_stor
     assert not rule.enabled
 
 
-def test_rules_for_every_store_are_read_only_to_supervisors(client, supervisor, shopify_store):
+def test_rules_for_every_store_are_read_only_to_a_supervisor_of_some_stores(client, supervisor, shopify_store):
+    factories.StoreFactory(name="A store the supervisor is no member of")
     admin = factories.user_with_role("root", factories.ADMIN)
     admin.is_superuser = True
     admin.save()
@@ -191,6 +192,18 @@ def test_rules_for_every_store_are_read_only_to_supervisors(client, supervisor, 
     assert client.post(f"/rules/{everywhere.pk}/enabled/", {}).status_code == 403
     everywhere.refresh_from_db()
     assert everywhere.enabled
+
+
+def test_a_supervisor_of_every_store_disables_a_shipped_rule_from_the_list(client, supervisor, shopify_store):
+    admin = factories.user_with_role("root", factories.ADMIN)
+    admin.is_superuser = True
+    admin.save()
+    everywhere = make_rule(admin, None, name="Everywhere")
+    signed_in(client, supervisor)
+    answer = client.post(f"/rules/{everywhere.pk}/enabled/", {}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 200 and "disabled" in answer.content.decode()
+    everywhere.refresh_from_db()
+    assert not everywhere.enabled
 
 
 def order_of(store, event="message_received"):

@@ -45,3 +45,14 @@ def access_ticket(user, number: int) -> Ticket:
         return Ticket.objects.visible_to(user).get(number=number)
     except (Ticket.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
+
+
+def may_change_global(user) -> bool:
+    """What applies to every store (rules, keyword sets): a superuser's, or a member's of every
+    store, so a supervisor of one store never changes what the others run."""
+    from .models import Store
+
+    if user.is_superuser:
+        return True
+    stores = set(Store.objects.values_list("pk", flat=True))
+    return bool(stores) and stores <= set(user.store_memberships.values_list("store_id", flat=True))

@@ -406,7 +406,10 @@ def test_keyword_set_a_rule_names_is_not_deleted(client_for, supervisor, refund_
     assert KeywordSet.objects.filter(pk=keyword_set.pk).exists()
 
 
-def test_only_an_administrator_writes_what_applies_to_every_store(client_for, supervisor, refund_rule):
+def test_only_an_administrator_or_a_member_of_every_store_writes_what_applies_to_every_store(
+    client_for, supervisor, refund_rule
+):
+    factories.StoreFactory(name="A store the supervisor is no member of")
     client = client_for(supervisor)
 
     refused = post(client, "/api/rules/", rule_body(name="Everywhere", conditions=[]))

@@ -806,61 +806,8 @@ class KeywordSetViewSet(ApiView, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class KeywordSetInUse(DomainError):
-    code = "keyword_set_in_use"
-    default_message = gettext_lazy("Rules still name this keyword set; change them first.")
-
-
-def rules_naming(keyword_set: KeywordSet) -> list[Rule]:
-    """The rules whose text conditions would read this set: its store's (or every store's, for a
-    set for every store) that name it, unless their store has its own set of that name."""
-    rules = Rule.objects.all() if keyword_set.store_id is None else Rule.objects.filter(store_id=keyword_set.store_id)
-    if keyword_set.store_id is None:
-        overridden = KeywordSet.objects.filter(name=keyword_set.name, store__isnull=False).values("store_id")
-        rules = rules.exclude(store_id__in=overridden)
-    return [
-        rule
-        for rule in rules.only("id", "name", "conditions")
-        if any(
-            isinstance(condition, dict) and keyword_set.name in (condition.get("sets") or ())
-            for condition in (rule.conditions or ())
-        )
-    ]
-
-
 def delete_keyword_set(*, actor, keyword_set: KeywordSet) -> None:
-    """Delete a keyword set no rule names, audited. services/rules.py has no deleter (yet); this
-    keeps its rules: the same permission and ownership checks, an audit event, the caches bumped."""
-    from ..rules import cache
-    from ..services import audit
-
-    service = services()
-    found = getattr(service, "delete_keyword_set", None)
-    if found is not None:
-        call(found, actor=actor, keyword_set=keyword_set)
-        return
-    # The writers' rule of ownership: one store's set needs its membership, one for every store an
-    # administrator (superuser).
-    from ..errors import PermissionDenied
-    from ..permissions import ensure_member, require
-
-    if keyword_set.store_id is not None:
-        ensure_member(actor, keyword_set.store_id)
-    require(actor, "tickets.delete_rule")
-    if keyword_set.store_id is None and not actor.is_superuser:
-        raise PermissionDenied(_("Only an administrator changes what applies to every store."))
-    with transaction.atomic():
-        locked = KeywordSet.objects.select_for_update().get(pk=keyword_set.pk)
-        if rules_naming(locked):
-            raise KeywordSetInUse()
-        audit.record(
-            actor=actor,
-            action="keyword_set.deleted",
-            obj=locked,
-            before={"name": locked.name, "store": locked.store_id, "keywords": locked.keywords},
-        )
-        locked.delete()
-        cache.bump()
+    call(services().delete_keyword_set, actor=actor, keyword_set=keyword_set)
 
 
 def services() -> Any:

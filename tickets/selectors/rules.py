@@ -14,6 +14,7 @@ from django.utils import timezone
 from ..currencies import ISO_4217_MINOR_UNITS
 from ..models import KeywordSet, Macro, Rule, RuleEvent, RuleRun, SlaPolicy, Store, StoreMembership, Team
 from ..models.rules import TIME_EVENTS
+from ..permissions import may_change_global
 
 RUNS_DAYS = 7
 COMMON_CURRENCIES = ("EUR", "USD", "GBP", "CNY", "JPY", "KRW", "PLN", "SEK", "CHF", "CAD", "AUD", "THB")
@@ -40,10 +41,11 @@ def rules(user, *, event: str = "", store: str = "") -> list[EventGroup]:
     runs = runs_by_rule(user, [r.pk for r in found])
     names = referenced_names([a for r in found for a in (r.actions or []) if isinstance(a, dict)])
     groups: dict[str, list[Rule]] = {}
+    global_ok = may_change_global(user)
     for rule in found:
         rule.action_lines = [action_line(a, names) for a in rule.actions or [] if isinstance(a, dict)]
         rule.runs_recent = runs.get(rule.pk, 0)
-        rule.can_change = rule.store_id is not None or user.is_superuser  # every store's: an admin's
+        rule.can_change = rule.store_id is not None or global_ok  # every store's: see services.rules
         groups.setdefault(rule.event, []).append(rule)
     labels = dict(RuleEvent.choices)
     return [EventGroup(value, str(labels[value]), groups[value]) for value in RuleEvent.values if value in groups]

@@ -19,11 +19,12 @@ from django.core.validators import validate_slug
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ..errors import DomainError, NotFound, PermissionDenied
 from ..locks import lock
 from ..models import KeywordSet, Rule, Store
-from ..permissions import ensure_member, require
+from ..permissions import ensure_member, may_change_global, require
 from ..rules import cache
 from ..rules.schema import RuleInvalid, validate_rule
 from . import audit
@@ -35,16 +36,6 @@ KEYWORD_SET_NAME_MAX = 60
 
 class KeywordSetInvalid(RuleInvalid):
     code = "keyword_set_invalid"
-
-
-def supervises_every_store(actor) -> bool:
-    """A member of every store: what applies to every store is theirs to change too."""
-    stores = set(Store.objects.values_list("pk", flat=True))
-    return bool(stores) and stores <= set(actor.store_memberships.values_list("store_id", flat=True))
-
-
-def may_change_global(actor) -> bool:
-    return actor.is_superuser or supervises_every_store(actor)
 
 
 def _may_own(actor, store: Store | None, perm: str) -> None:
@@ -364,3 +355,42 @@ def save_keyword_set(
                 )
         cache.bump()
     return row
+
+
+class KeywordSetInUse(DomainError):
+    code = "keyword_set_in_use"
+    default_message = gettext_lazy("Rules still name this keyword set; change them first.")
+
+
+def rules_naming(keyword_set: KeywordSet) -> list[Rule]:
+    """The rules whose text conditions would read this set: its store's (or every store's, for a
+    set for every store) that name it, unless their store has its own set of that name."""
+    rules = Rule.objects.all() if keyword_set.store_id is None else Rule.objects.filter(store_id=keyword_set.store_id)
+    if keyword_set.store_id is None:
+        overridden = KeywordSet.objects.filter(name=keyword_set.name, store__isnull=False).values("store_id")
+        rules = rules.exclude(store_id__in=overridden)
+    return [
+        rule
+        for rule in rules.only("id", "name", "conditions")
+        if any(
+            isinstance(condition, dict) and keyword_set.name in (condition.get("sets") or ())
+            for condition in (rule.conditions or ())
+        )
+    ]
+
+
+def delete_keyword_set(*, actor, keyword_set: KeywordSet) -> None:
+    """Delete a keyword set no rule names, audited; the rule caches of every process reset."""
+    _may_own_row(actor, keyword_set, "tickets.delete_rule")
+    with transaction.atomic():
+        locked = lock(KeywordSet, keyword_set.pk)
+        if rules_naming(locked):
+            raise KeywordSetInUse()
+        audit.record(
+            actor=actor,
+            action="keyword_set.deleted",
+            obj=locked,
+            before={"name": locked.name, "store": locked.store_id, "keywords": locked.keywords},
+        )
+        locked.delete()
+    cache.bump()

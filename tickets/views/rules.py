@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ..errors import DomainError
 from ..models import Rule, RuleEvent, Store
 from ..models.rules import TIME_EVENTS
-from ..permissions import can
+from ..permissions import can, may_change_global
 from ..selectors import rules as read
 from . import rule_form
 
@@ -99,8 +99,8 @@ def rule_list(request):
 
 
 def may_change(user, rule: Rule | None) -> bool:
-    """A rule for every store is an administrator's (services.rules says so too)."""
-    return rule is None or rule.store_id is not None or user.is_superuser
+    """A rule for every store is an administrator's or a member's of every store (services.rules decides)."""
+    return rule is None or rule.store_id is not None or may_change_global(user)
 
 
 def _rule_or_404(request, pk) -> Rule:
@@ -214,8 +214,8 @@ def _initial(rule: Rule | None, request) -> rule_form.Draft:
         store = request.GET.get("store", "")
         visible = read.stores(request.user)
         chosen = int(store) if store.isdigit() else None
-        if chosen is None and not request.user.is_superuser and visible:
-            chosen = visible[0].pk  # only an administrator writes rules for every store
+        if chosen is None and not may_change_global(request.user) and visible:
+            chosen = visible[0].pk  # rules for every store: an administrator's or a member's of every store
         fields = {
             "name": "",
             "description": "",
@@ -262,7 +262,7 @@ def editor_context(request, draft: rule_form.Draft, rule: Rule | None, errors: d
         "units": json.dumps({str(e): str(UNITS[u]) for e, u in TIME_EVENTS.items()}),
         "rules_tab": "rules",
         "can_change": may_change(request.user, rule),
-        "superuser": request.user.is_superuser,
+        "may_change_global": may_change_global(request.user),
     }
 
 
