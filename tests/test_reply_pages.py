@@ -115,3 +115,21 @@ def test_finance_gets_no_macros(client, finance, ticket):
 def test_the_status_menu_names_the_current_status(signed_in, ticket):
     html = signed_in.get(reverse("ticket", args=[ticket.number])).content.decode()
     assert '<option value="" selected disabled>New (now)</option>' in html
+
+
+def test_the_macro_a_rule_suggested_is_offered_first_in_the_reply_box(signed_in, ticket):
+    other = Macro.objects.create(name="Aaa first by name")
+    MacroVariant.objects.create(macro=other, language="de", body="Hallo")
+    suggested = Macro.objects.create(name="Zzz tracking update")
+    MacroVariant.objects.create(macro=suggested, language="de", body="Ihr Paket ist unterwegs.")
+    ticket.suggested_macro = suggested
+    ticket.save(update_fields=["suggested_macro"])
+    page = signed_in.get(reverse("ticket", args=[ticket.number])).content.decode()
+    assert "Suggested by a rule:" in page and f"?macro={suggested.pk}" in page
+    listed = signed_in.get(reverse("ticket-macros", args=[ticket.number])).content.decode()
+    assert listed.index("Zzz tracking update") < listed.index("Aaa first by name")
+    assert "suggested" in listed
+
+
+def test_no_suggestion_shows_without_one(signed_in, ticket):
+    assert "Suggested by a rule:" not in signed_in.get(reverse("ticket", args=[ticket.number])).content.decode()

@@ -267,10 +267,14 @@ def render_macro(macro: Macro, ticket: Ticket, *, language: str = "", agent=None
 
 
 def macros_for(ticket: Ticket, user, *, search: str = "") -> list[Macro]:
-    """The enabled macros an agent may use on this ticket (its store's and the global ones)."""
+    """The enabled macros an agent may use on this ticket (its store's and the global ones), the one
+    a rule suggested first."""
     from django.db.models import Q
 
     rows = Macro.objects.filter(Q(store=ticket.store) | Q(store__isnull=True), enabled=True)
     if search.strip():
         rows = rows.filter(Q(name__icontains=search.strip()) | Q(variants__body__icontains=search.strip())).distinct()
-    return list(rows.prefetch_related("variants").order_by("name")[:50])
+    found = list(rows.prefetch_related("variants").order_by("name")[:50])
+    # The macro a triage rule suggested for this ticket comes first.
+    found.sort(key=lambda macro: macro.pk != ticket.suggested_macro_id)
+    return found
