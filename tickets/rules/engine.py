@@ -6,8 +6,9 @@ actions for real. A rule matches when all its conditions hold; they are checked 
 the check stops at the first that fails (``explain=True`` checks them all, for "try it").
 
 Speed: each rule's conditions are compiled once per process (defaults filled, sorted by cost),
-each keyword set is searched once per message (``Facts.hits_of``), and a condition's reason is a
-``Why`` formatted only when shown.
+each keyword set is searched once per message (``Facts.hits_of``), a condition on the order, the
+buyer or the store (``STATIC``) is checked once per run however many rules have it, and a
+condition's reason is a ``Why`` formatted only when shown.
 """
 
 from __future__ import annotations
