@@ -5,13 +5,21 @@ Messages: the labelled corpus (tests/fixtures/triage/corpus.jsonl) with its orde
 ``Facts.for_text`` + ``engine.preview``: text preparation (quoted replies, signatures, language),
 keyword search and every rule, as a new message is triaged. Rules: the installed defaults, plus
 copies of their conditions (with other tags and cheap conditions added) up to ``--rules`` enabled
-ones. Prints one JSON line with the full rate, the rate of the engine alone (text prepared first)
-and the rate of text preparation alone, per second of this process's CPU time (one core; the
-machine's other load does not count).
+ones. Prints one JSON object (the house format: ``name``, ``parameters``, then the figures):
+``{"name": "rules.messages", "parameters": {"rules": 200, "messages": 3000}, …}`` with
+``messages_per_cpu_s`` (the full path per second of this process's CPU time: one core, the
+machine's other load does not count), ``messages_per_s`` (the same per wall-clock second),
+``engine_only_per_cpu_s`` (text prepared first: keyword search and rules),
+``text_preparation_per_cpu_s``,
+``matched_rules_per_message``, ``cpu_seconds`` and ``load_average`` (the machine's, at the start:
+other work on it shows in the wall-clock rate). Target: ``messages_per_cpu_s`` at least 2,000.
 
 ``--simulate N`` instead makes N tickets with a first message and an order (bulk, in one
 transaction) and times ``engine.simulate`` of a draft rule over them, with and without a text
-condition. Everything is rolled back: the database is left as it was. Run after ``migrate``:
+condition, printing one ``{"name": "rules.simulate", "parameters": {"tickets": N, "draft": …}, …}``
+per draft with ``scanned``, ``matched``, ``seconds``, ``cpu_seconds``, ``tickets_per_s``,
+``tickets_per_cpu_s`` and ``load_average``. Everything is rolled back: the database is left as it
+was. Run after ``migrate``:
 
     AFTERSALES_LOCAL_HTTP=1 .venv/bin/python bench/rules.py --rules 200 --messages 5000
     AFTERSALES_LOCAL_HTTP=1 .venv/bin/python bench/rules.py --simulate 10000
@@ -102,11 +110,12 @@ def bench_messages(n_rules: int, n_messages: int) -> dict:
         rules = _fill_rules(n_rules, rnd)
         for subject, body, context in messages[:50]:  # language models and compiled sets loaded
             preview(Facts.for_text(subject, body, context=context), rules)
-        started = time.process_time()
+        load = os.getloadavg()[0]
+        started, wall = time.process_time(), time.perf_counter()
         matched = 0
         for subject, body, context in messages:
             matched += len(preview(Facts.for_text(subject, body, context=context), rules).matched)
-        full = time.process_time() - started
+        full, wall = time.process_time() - started, time.perf_counter() - wall
 
         prepared = [Facts.for_text(subject, body, context=context) for subject, body, context in messages]
         started = time.process_time()
@@ -119,13 +128,15 @@ def bench_messages(n_rules: int, n_messages: int) -> dict:
         engine_only = time.process_time() - started
         transaction.set_rollback(True)
     return {
-        "bench": "rules",
-        "rules": len(rules),
-        "messages": n_messages,
-        "per_second": round(n_messages / full),
-        "engine_only_per_second": round(n_messages / engine_only),
-        "text_preparation_per_second": round(n_messages / text_only),
+        "name": "rules.messages",
+        "parameters": {"rules": len(rules), "messages": n_messages},
+        "messages_per_cpu_s": round(n_messages / full),
+        "messages_per_s": round(n_messages / wall),
+        "engine_only_per_cpu_s": round(n_messages / engine_only),
+        "text_preparation_per_cpu_s": round(n_messages / text_only),
         "matched_rules_per_message": round(matched / n_messages, 2),
+        "cpu_seconds": round(full, 2),
+        "load_average": round(load, 2),
     }
 
 
@@ -218,17 +229,21 @@ def bench_simulate(n_tickets: int) -> list[dict]:
                 conditions=conditions,
                 actions=[{"type": "add_tags", "tags": ["bench"]}],
             )
+            load = os.getloadavg()[0]
             cpu = time.process_time()
             result = simulate(draft, user=user, days=30, limit=n_tickets)
             cpu = time.process_time() - cpu
             out.append(
                 {
-                    "bench": "simulate",
-                    "draft": label,
+                    "name": "rules.simulate",
+                    "parameters": {"tickets": n_tickets, "draft": label},
                     "scanned": result.scanned,
                     "matched": len(result.matches),
                     "seconds": round(result.seconds, 2),
                     "cpu_seconds": round(cpu, 2),
+                    "tickets_per_s": round(result.scanned / result.seconds) if result.seconds else None,
+                    "tickets_per_cpu_s": round(result.scanned / cpu) if cpu else None,
+                    "load_average": round(load, 2),
                 }
             )
         transaction.set_rollback(True)

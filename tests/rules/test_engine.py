@@ -327,3 +327,23 @@ def test_preview_stops_after_a_stopping_rule(words):
     outcome = preview(Facts.for_text("", "refund"), list(Rule.objects.order_by("id")))
     assert outcome.tags == ["a"]
     assert outcome.results[1].stopped_by == "first"
+
+
+def test_a_condition_shared_by_rules_is_answered_afresh_in_each_run(db):
+    rules = [rule(f"r{i}", [{"type": "has_order"}, {"type": "fulfilment", "values": ["fba"]}]) for i in range(3)]
+    facts = Facts.for_text("", "x", context={"fulfilment": "fba"})
+    assert [r.matched for r in evaluate(facts, rules)] == [True, True, True]
+    facts.fulfilment = "merchant"  # the facts changed between two runs: the next run checks again
+    results = evaluate(facts, rules)
+    assert [r.matched for r in results] == [False, False, False]
+    assert results[2].conditions[1].why == "fulfilled as merchant, not fba"
+    facts.has_order = False
+    assert [r.conditions[0].why for r in evaluate(facts, rules, explain=True)] == ["no order"] * 3
+
+
+def test_tags_an_earlier_rule_adds_are_seen_by_a_later_rules_tag_condition(db):
+    first = rule("first", [{"type": "tags", "match": "none", "tags": ["vip"]}], [{"type": "add_tags", "tags": ["vip"]}])
+    second = rule("second", [{"type": "tags", "match": "none", "tags": ["vip"]}])
+    third = rule("third", [{"type": "tags", "tags": ["vip"]}])
+    outcome = preview(Facts.for_text("", "x"), [first, second, third])
+    assert [r.matched for r in outcome.results] == [True, False, True]

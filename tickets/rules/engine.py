@@ -6,8 +6,9 @@ actions for real. A rule matches when all its conditions hold; they are checked 
 the check stops at the first that fails (``explain=True`` checks them all, for "try it").
 
 Speed: each rule's conditions are compiled once per process (defaults filled, sorted by cost),
-each keyword set is searched once per message (``Facts.hits_of``), and a condition's reason is a
-``Why`` formatted only when shown.
+each keyword set is searched once per message (``Facts.hits_of``), a condition on the order, the
+buyer or the store (``STATIC``) is checked once per run however many rules have it, and a
+condition's reason is a ``Why`` formatted only when shown.
 """
 
 from __future__ import annotations
@@ -143,6 +144,45 @@ class _Step(NamedTuple):
     evaluate: Any
     params: dict
     negate: bool
+    memo_key: Any = None  # set for conditions that read only what a run cannot change (STATIC)
+
+
+# Conditions that read only facts no action changes (the order, the buyer, the store, the text,
+# the clock): within one run their answer is the same for every rule that has them, so a run
+# checks each distinct one once. Not tags, type, reason or priority: earlier rules' actions
+# change those as the run goes (``preview``).
+STATIC = frozenset(
+    {
+        "store",
+        "platform",
+        "fulfilment",
+        "order_total",
+        "line_price",
+        "category",
+        "sku",
+        "has_order",
+        "within_return_window",
+        "days_since_delivery",
+        "tracking_status",
+        "buyer_tier",
+        "return_risk",
+        "return_count",
+        "withdrawal",
+        "language",
+        "channel",
+        "business_hours",
+    }
+)
+
+
+def _frozen(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple(sorted((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, set | frozenset):
+        return ("set", tuple(sorted(repr(v) for v in value)))
+    return (type(value).__name__, value) if isinstance(value, int | float | bool) else value
 
 
 class _Plan:
@@ -163,7 +203,15 @@ class _Plan:
                 steps.append((0, _Step(index, condition, _unknown, {}, False)))
                 continue
             params = {p.name: condition.get(p.name, p.default) for p in kind.params}
-            steps.append((kind.cost, _Step(index, condition, kind.evaluate, params, bool(condition.get("not")))))
+            memo_key = None
+            if kind.name in STATIC:
+                try:
+                    memo_key = (kind.name, _frozen(params))
+                    hash(memo_key)
+                except TypeError:  # a value that cannot be a key: checked every time
+                    memo_key = None
+            step = _Step(index, condition, kind.evaluate, params, bool(condition.get("not")), memo_key)
+            steps.append((kind.cost, step))
         steps.sort(key=lambda pair: pair[0])  # stable: equal costs keep the rule's order
         self.steps = tuple(step for _cost, step in steps)
         not_checked = Why(gettext_noop("not checked: an earlier condition does not hold"))
@@ -201,15 +249,22 @@ def _plan(rule: Rule) -> _Plan:
 # --- evaluating ------------------------------------------------------------------------------------
 
 
-def evaluate_rule(facts: Facts, rule: Rule, *, explain: bool = False) -> RuleResult:
-    """One rule against the facts: matched when every condition holds."""
+def evaluate_rule(facts: Facts, rule: Rule, *, explain: bool = False, memo: dict | None = None) -> RuleResult:
+    """One rule against the facts: matched when every condition holds. ``memo``: the answers of
+    STATIC conditions already checked in this run (``_run`` keeps one per run)."""
     plan = rule.__dict__.get("_triage_plan")
     if plan is None or plan.source is not rule.conditions:
         plan = _plan(rule)
     results = None
-    for index, condition, check, params, negate in plan.steps:
+    for index, condition, check, params, negate, memo_key in plan.steps:
         try:
-            ok, why = check(facts, params)
+            if memo_key is not None and memo is not None:
+                found = memo.get(memo_key)
+                if found is None:
+                    found = memo[memo_key] = check(facts, params)
+                ok, why = found
+            else:
+                ok, why = check(facts, params)
         except Exception as error:  # a condition that cannot be checked does not hold; the rest go on
             logger.warning("condition %r of rule %s failed", condition, rule.pk, exc_info=True)
             ok, why = False, Why(_COULD_NOT, {"error": str(error)})
@@ -274,9 +329,10 @@ def _run(facts: Facts, rules: Sequence[Rule], explain: bool, on_match=None) -> l
             if found is None or not found.isdisjoint(sets):
                 open_positions.extend(gated)
         positions = sorted(open_positions)
+    memo: dict = {}  # this run's answers of STATIC conditions
     for position in positions:
         rule = rules[position]
-        result = results[position] = evaluate_rule(facts, rule, explain=explain)
+        result = results[position] = evaluate_rule(facts, rule, explain=explain, memo=memo)
         if result.matched:
             if on_match is not None:
                 on_match(result)

@@ -75,11 +75,7 @@ class PreparedText:
     @cached_property
     def match_prefixes(self) -> frozenset[str]:
         # The first one to PREFIX_ANCHOR characters of every word: word-start keywords check these first.
-        tokens = self.match_tokens
-        starts: set[str] = set()
-        for i in range(1, PREFIX_ANCHOR + 1):
-            starts.update({t[:i] for t in tokens})
-        return frozenset(starts)
+        return frozenset([t[:i] for t in self.match_tokens for i in range(1, min(len(t), PREFIX_ANCHOR) + 1)])
 
     @cached_property
     def negations(self) -> dict[tuple[str, int, int, str], bool]:
