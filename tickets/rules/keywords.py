@@ -209,7 +209,7 @@ class CompiledSet:
             if common:
                 haystack = text.match_text
                 seen: set[int] = set()
-                for anchor in common:
+                for anchor in sorted(common):  # the same hits in every process (set order follows the hash seed)
                     for offset, regex in group.by_anchor[anchor]:
                         if mode == MatchMode.SUBSTRING:
                             self._search(group, regex, haystack, text, hits)
