@@ -105,3 +105,22 @@ def test_a_status_change_appends_its_timeline_line_too(client, agent, ticket):
     client.force_login(agent)
     response = post(client, "ticket-status", ticket, {"status": "open"}, **HTMX)
     assert "Status: New → Open" in response.content.decode()
+
+
+def test_a_change_of_reason_alone_reads_as_the_reason_not_the_type(client, agent, ticket):
+    client.force_login(agent)
+    post(client, "ticket-type", ticket, {"type": "return", "reason": "size"}, **HTMX)
+    response = post(client, "ticket-type", ticket, {"type": "return", "reason": "quality_defect"}, **HTMX)
+    body = response.content.decode()
+    assert "Reason: Size → Quality defect" in body and "Type: Return → Return" not in body
+
+
+def test_a_team_taking_a_ticket_with_nobody_free_says_so_on_the_timeline(client, agent, ticket):
+    from tickets.models import Team
+    from tickets.services.tickets import assign
+
+    team = Team.objects.create(name="Returns desk")
+    assign(ticket, None, actor=agent, team=team)
+    client.force_login(agent)
+    page = client.get(reverse("ticket", args=[ticket.number]))
+    assert "Team Returns desk, nobody assigned yet" in page.content.decode()

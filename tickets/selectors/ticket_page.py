@@ -23,7 +23,7 @@ from ..models import (
     ReturnAuthorization,
     Ticket,
 )
-from ..models.tickets import Priority, TicketType
+from ..models.tickets import Priority, TicketReason, TicketType
 from ..money import Money
 from ..states import TICKET, ActorKind, RefundStatus, RmaStatus, TicketStatus
 from . import evidence as evidence_selector
@@ -111,17 +111,31 @@ def describe(event: AuditEvent, names: dict[int, str] | None = None) -> str:
     if event.action == "ticket.status_changed":
         return _("Status: %(from)s → %(to)s") % change
     if event.action == "ticket.assigned":
-        assignee = after.get("assignee")
+        assignee, team = after.get("assignee"), after.get("team_name")
         if not assignee:
-            return _("Unassigned")
-        return _("Assigned to %(name)s") % {"name": (names or {}).get(assignee, f"#{assignee}")}
+            return _("Team %(team)s, nobody assigned yet") % {"team": team} if team else _("Unassigned")
+        name = (names or {}).get(assignee, f"#{assignee}")
+        if team:
+            return _("Assigned to %(name)s (team %(team)s)") % {"name": name, "team": team}
+        return _("Assigned to %(name)s") % {"name": name}
     if event.action == "ticket.priority_changed":
         return _("Priority: %(from)s → %(to)s") % {
             "from": _label(Priority, before.get("priority")),
             "to": _label(Priority, after.get("priority")),
         }
     if event.action == "ticket.type_changed":
-        return _("Type: %(from)s → %(to)s") % {
+        lines = []
+        if before.get("type") != after.get("type"):
+            lines.append(
+                _("Type: %(from)s → %(to)s")
+                % {"from": _label(TicketType, before.get("type")), "to": _label(TicketType, after.get("type"))}
+            )
+        if before.get("reason", "") != after.get("reason", ""):
+            lines.append(
+                _("Reason: %(from)s → %(to)s")
+                % {"from": _label(TicketReason, before.get("reason")), "to": _label(TicketReason, after.get("reason"))}
+            )
+        return " · ".join(lines) or _("Type: %(from)s → %(to)s") % {
             "from": _label(TicketType, before.get("type")),
             "to": _label(TicketType, after.get("type")),
         }
