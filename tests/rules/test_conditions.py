@@ -16,22 +16,7 @@ from tickets.rules.facts import Facts
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def without_default_triage(db):
-    # The data migration ships default rules and keyword sets; these tests make their own.
-    from tickets.models import KeywordSet, Rule
-
-    Rule.objects.all().delete()
-    KeywordSet.objects.all().delete()
-
-
 NOW = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)  # a Wednesday
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tests import factories
 from tickets.models import KeywordSet, Macro, MacroVariant, Rule, Ticket
@@ -18,21 +18,6 @@ from tickets.rules.engine import evaluate, preview, rules_for, simulate, try_mes
 from tickets.rules.facts import Facts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def without_default_triage(db):
-    # The data migration ships default rules and keyword sets; these tests make their own.
-    from tickets.models import KeywordSet, Rule
-
-    Rule.objects.all().delete()
-    KeywordSet.objects.all().delete()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
-from django.utils import translation
 
 from tests import factories
 from tickets.errors import DomainError, NotFound, PermissionDenied
@@ -16,22 +15,7 @@ from tickets.services import rules as rule_services
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def without_default_triage(db):
-    # The data migration ships default rules and keyword sets; these tests make their own.
-    from tickets.models import KeywordSet, Rule
-
-    Rule.objects.all().delete()
-    KeywordSet.objects.all().delete()
-
-
 TAG = [{"type": "add_tags", "tags": ["checked"]}]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

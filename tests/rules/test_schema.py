@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from tests import factories
 from tickets.models import KeywordSet, Macro, SlaPolicy, Team
 from tickets.rules.schema import RuleInvalid, validate_rule
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def without_default_triage(db):
-    # The data migration ships default rules and keyword sets; these tests make their own.
-    from tickets.models import KeywordSet, Rule
-
-    Rule.objects.all().delete()
-    KeywordSet.objects.all().delete()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
