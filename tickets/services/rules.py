@@ -38,6 +38,19 @@ class KeywordSetInvalid(RuleInvalid):
     code = "keyword_set_invalid"
 
 
+def _record_changes(actor, action: str, obj, before: dict[str, Any], after: dict[str, Any]) -> None:
+    """Audit the fields that changed (nothing when none did)."""
+    changed = [k for k in after if after[k] != before.get(k)]
+    if changed:
+        audit.record(
+            actor=actor,
+            action=action,
+            obj=obj,
+            before={k: before.get(k) for k in changed},
+            after={k: after[k] for k in changed},
+        )
+
+
 def _may_own(actor, store: Store | None, perm: str) -> None:
     """Supervisors and admins own rules; one store's rules need its membership, every store's
     (the shipped defaults among them) a superuser or someone who is a member of every store: a
@@ -158,16 +171,7 @@ def update_rule(*, actor, rule: Rule, store: Store | None = UNSET, **changes: An
         if moved_event:
             locked.position = _next_position(clean.event)
         locked.save()
-        after = _snapshot(locked)
-        changed = {k for k in after if after[k] != before[k]}
-        if changed:
-            audit.record(
-                actor=actor,
-                action="rule.updated",
-                obj=locked,
-                before={k: before[k] for k in changed},
-                after={k: after[k] for k in changed},
-            )
+        _record_changes(actor, "rule.updated", locked, before, _snapshot(locked))
         cache.bump()
     return locked
 
@@ -344,15 +348,7 @@ def save_keyword_set(
                 "keywords": row.keywords,
                 "enabled": row.enabled,
             }
-            changed = {k for k in after if after[k] != before[k]}
-            if changed:
-                audit.record(
-                    actor=actor,
-                    action="keyword_set.updated",
-                    obj=row,
-                    before={k: before[k] for k in changed},
-                    after={k: after[k] for k in changed},
-                )
+            _record_changes(actor, "keyword_set.updated", row, before, after)
         cache.bump()
     return row
 
