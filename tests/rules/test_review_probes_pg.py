@@ -46,7 +46,10 @@ def in_threads(target, n):
     return results, errors
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: schema.validate_rule does not refuse NUL (\x00) in text params/name (keyword sets do); PostgreSQL then raises ValueError/DataError: service leaks a non-DomainError, the editor page answers 500")
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: schema.validate_rule does not refuse NUL (0x00) in text params/name (keyword sets do); PostgreSQL then raises ValueError/DataError: service leaks a non-DomainError, the editor page answers 500",
+)
 @pytest.mark.parametrize(
     "field",
     ["name", "note", "sku"],
@@ -57,8 +60,12 @@ def test_a_nul_byte_in_a_rule_is_refused_by_the_service_with_a_domain_error(supe
     conditions = [{"type": "sku", "skus": ["A\x00B"]}] if field == "sku" else []
     with pytest.raises(DomainError):
         rule_services.create_rule(
-            actor=supervisor, name=name, event="message_received", conditions=conditions,
-            actions=actions, store=shopify_store,
+            actor=supervisor,
+            name=name,
+            event="message_received",
+            conditions=conditions,
+            actions=actions,
+            store=shopify_store,
         )
     assert not Rule.objects.exists()
 
@@ -66,7 +73,9 @@ def test_a_nul_byte_in_a_rule_is_refused_by_the_service_with_a_domain_error(supe
 def test_a_nul_byte_in_a_keyword_is_refused_with_a_domain_error(supervisor, shopify_store):
     with pytest.raises(DomainError):
         rule_services.save_keyword_set(
-            actor=supervisor, name="nul_words", keywords=[{"text": "re\x00fund", "lang": "en", "mode": "word"}],
+            actor=supervisor,
+            name="nul_words",
+            keywords=[{"text": "re\x00fund", "lang": "en", "mode": "word"}],
             store=shopify_store,
         )
     assert not KeywordSet.objects.filter(name="nul_words").exists()
@@ -81,10 +90,14 @@ def test_concurrent_round_robin_gives_two_tickets_to_two_people(shopify_store):
     msgs = [factories.MessageFactory(ticket=t) for t in tickets]
 
     def go(i):
-        return runner.handle({
-            "name": "message_received", "store_id": shopify_store.pk, "ticket_id": tickets[i].pk,
-            "data": {"message_id": msgs[i].pk},
-        })
+        return runner.handle(
+            {
+                "name": "message_received",
+                "store_id": shopify_store.pk,
+                "ticket_id": tickets[i].pk,
+                "data": {"message_id": msgs[i].pk},
+            }
+        )
 
     results, errors = in_threads(go, 2)
     assert not errors, errors
@@ -94,7 +107,9 @@ def test_concurrent_round_robin_gives_two_tickets_to_two_people(shopify_store):
 
 
 def test_two_concurrent_clock_sweeps_fire_once(shopify_store):
-    rule = Rule.objects.create(name="idle", event="no_activity", threshold=14, actions=[{"type": "add_note", "body": "idle"}])
+    rule = Rule.objects.create(
+        name="idle", event="no_activity", threshold=14, actions=[{"type": "add_note", "body": "idle"}]
+    )
     ticket = factories.TicketFactory(store=shopify_store)
     Ticket.objects.filter(pk=ticket.pk).update(last_activity_at=timezone.now() - timedelta(days=20))
     now = timezone.now()
@@ -104,7 +119,10 @@ def test_two_concurrent_clock_sweeps_fire_once(shopify_store):
     assert ticket.messages.filter(direction="note").count() == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: schema.validate_rule does not refuse NUL (\x00) in text params/name (keyword sets do); PostgreSQL then raises ValueError/DataError: service leaks a non-DomainError, the editor page answers 500")
+@pytest.mark.xfail(
+    strict=True,
+    reason="BUG: schema.validate_rule does not refuse NUL (0x00) in text params/name (keyword sets do); PostgreSQL then raises ValueError/DataError: service leaks a non-DomainError, the editor page answers 500",
+)
 @pytest.mark.parametrize("field", ["name", "note"])
 def test_the_rule_editor_page_answers_a_nul_byte_with_a_form_error_not_a_500(client, supervisor, shopify_store, field):
     from django.urls import reverse
