@@ -612,3 +612,35 @@ def test_supervisor_of_a_cannot_make_a_keyword_set_for_b_through_the_api(sup_a, 
     )
     assert response.status_code in (403, 404, 422)
     assert not KeywordSet.objects.filter(name="b_words").exists()
+
+
+SUPERSCRIPT_POSTS = {
+    "simulate-days": ("rules-simulate", {"days": "²", "name": "d", "event": "message_received"}),
+    "try-store": ("rules-try", {"try-text": "refund", "try-store": "²"}),
+    "try-ticket": ("rules-try", {"try-text": "refund", "try-ticket": "²"}),
+    "editor-threshold": (
+        "rule-new",
+        {
+            "name": "t",
+            "event": "no_activity",
+            "threshold": "²",
+            "actions": "a0",
+            "a0-type": "add_tags",
+            "a0-p-tags": "x",
+        },
+    ),
+    "keyword-store": ("rule-keyword-new", {"name": "kw", "store": "²", "keywords": "refund"}),
+    "reorder-ids": ("rules-reorder", {"rule": ["²"], "moved": "1"}),
+}
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: '²' passes str.isdigit() and int('²') raises ValueError -> 500")
+@pytest.mark.parametrize("where", sorted(SUPERSCRIPT_POSTS))
+def test_a_superscript_digit_in_a_number_field_is_a_form_error_not_a_500(client, supervisor, where):
+    """str.isdigit() is true for '²' and int('²') raises: views/rule_try.py:97,101,165, rule_form.py:132,
+    rule_keywords.py:81, rules.py:167,216."""
+    client.raise_request_exception = False
+    client.force_login(supervisor)
+    name, data = SUPERSCRIPT_POSTS[where]
+    response = client.post(reverse(name), data)
+    assert response.status_code in (200, 302, 400, 404)
