@@ -644,3 +644,25 @@ def test_a_superscript_digit_in_a_number_field_is_a_form_error_not_a_500(client,
     name, data = SUPERSCRIPT_POSTS[where]
     response = client.post(reverse(name), data)
     assert response.status_code in (200, 302, 400, 404)
+
+
+def test_buyer_silent_follow_up_is_sent_once_per_wait_not_every_three_days(shopify_store, en_macro):
+    from tickets.rules import clock
+
+    Rule.objects.all().delete()
+    rule = Rule.objects.create(
+        name="follow up",
+        event="buyer_silent",
+        threshold=3,
+        actions=[{"type": "auto_reply", "macro": en_macro.pk, "status": "waiting_customer"}],
+    )
+    started = timezone.now() - timedelta(days=4)
+    ticket = factories.TicketFactory(store=shopify_store)
+    factories.MessageFactory(ticket=ticket, body="<p>question</p>", created_at=started - timedelta(hours=1))
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.WAITING_CUSTOMER, status_changed_at=started)
+    now = timezone.now()
+    clock.sweep(now=now)
+    for days in (1, 3, 7, 10):
+        clock.sweep(now=now + timedelta(days=days))
+    assert RuleRun.objects.filter(rule=rule).count() == 1
+    assert Message.objects.filter(ticket=ticket, direction=Direction.OUTBOUND).count() == 1
