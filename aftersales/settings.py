@@ -260,7 +260,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["tickets.api.filters.ContractFilterBackend"],
     # JSON only: the schema promises JSON, and /api/docs/ is the page for people.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_PARSER_CLASSES": ["tickets.api.parsers.JSONParser", "rest_framework.parsers.FormParser"],
     "DEFAULT_SCHEMA_CLASS": "tickets.api.schema.ContractAutoSchema",
     "DEFAULT_PAGINATION_CLASS": "tickets.api.pagination.IdCursor",
     "EXCEPTION_HANDLER": "tickets.api.errors.exception_handler",

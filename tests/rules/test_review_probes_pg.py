@@ -46,10 +46,6 @@ def in_threads(target, n):
     return results, errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: schema.validate_rule does not refuse NUL (0x00) in text params/name (keyword sets do); PostgreSQL then raises ValueError/DataError: service leaks a non-DomainError, the editor page answers 500",
-)
 @pytest.mark.parametrize(
     "field",
     ["name", "note", "sku"],
@@ -119,10 +115,6 @@ def test_two_concurrent_clock_sweeps_fire_once(shopify_store):
     assert ticket.messages.filter(direction="note").count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: schema.validate_rule does not refuse NUL (0x00) in text params/name (keyword sets do); PostgreSQL then raises ValueError/DataError: service leaks a non-DomainError, the editor page answers 500",
-)
 @pytest.mark.parametrize("field", ["name", "note"])
 def test_the_rule_editor_page_answers_a_nul_byte_with_a_form_error_not_a_500(client, supervisor, shopify_store, field):
     from django.urls import reverse

@@ -28,7 +28,6 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import serializers, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -44,6 +43,7 @@ from .auth import TokenAuthentication
 from .contract import NO_QUERY, QueryContract
 from .errors import UnprocessableQuery
 from .pagination import KeysetPagination
+from .parsers import JSONParser
 from .serializers import NO_NUL, NOT_BLANK, StrictBooleanField, StrictCharField, StrictChoiceField, StrictIntegerField
 from .views import ContractMixin, ModelPermissions
 

@@ -17,7 +17,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, permissions, status, viewsets
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -32,6 +31,7 @@ from .auth import TokenAuthentication, issue_token, revoke_token
 from .contract import NO_QUERY, QueryContract, filter_contract
 from .errors import AmountNotAString, InvalidIdempotencyKey, UnknownTicket
 from .pagination import OrderCursor, RefundCursor, StoreCursor, TicketCursor
+from .parsers import JSONParser
 from .serializers import (
     OrderSerializer,
     RefundCreateSerializer,

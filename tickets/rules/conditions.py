@@ -74,6 +74,13 @@ class Why:
         return hash(str(self))
 
 
+class Unknown(Why):
+    """The reason a condition could not be told (no order, no exchange rate, unknown language …).
+    Such a condition does not hold, and negating it does not make it hold (engine.evaluate_rule)."""
+
+    __slots__ = ()
+
+
 def _shown(value: Any) -> Any:
     if isinstance(value, Why):
         return str(value)
@@ -94,15 +101,16 @@ _S_IN_THE_BODY = Why(gettext_noop("in the body"))
 _S_IN_THE_MESSAGE = Why(gettext_noop("in the message"))
 _S_A_STATUTORY_WITHDRAWAL_IS_DECLARED = Why(gettext_noop("a statutory withdrawal is declared"))
 _S_NO_STATUTORY_WITHDRAWAL = Why(gettext_noop("no statutory withdrawal"))
-_S_NO_STORE = Why(gettext_noop("no store"))
+_S_NO_STORE = Unknown(gettext_noop("no store"))
 _S_NO_ORDER = Why(gettext_noop("no order"))
-_S_NO_ORDER_LINES = Why(gettext_noop("no order lines"))
-_S_THE_ORDER_S_LINES_HAVE_NO_CATEGORY = Why(gettext_noop("the order's lines have no category"))
+_S_NO_ORDER_TO_TELL = Unknown(gettext_noop("no order"))
+_S_NO_ORDER_LINES = Unknown(gettext_noop("no order lines"))
+_S_THE_ORDER_S_LINES_HAVE_NO_CATEGORY = Unknown(gettext_noop("the order's lines have no category"))
 _S_THE_TICKET_HAS_AN_ORDER = Why(gettext_noop("the ticket has an order"))
-_S_NOT_DELIVERED = Why(gettext_noop("not delivered"))
+_S_NOT_DELIVERED = Unknown(gettext_noop("not delivered"))
 _S_THE_BUYER_IS_FLAGGED_AS_A_RETURN_RISK = Why(gettext_noop("the buyer is flagged as a return risk"))
 _S_THE_BUYER_IS_NOT_FLAGGED_AS_A_RETURN_RIS = Why(gettext_noop("the buyer is not flagged as a return risk"))
-_S_THE_LANGUAGE_IS_UNKNOWN = Why(gettext_noop("the language is unknown"))
+_S_THE_LANGUAGE_IS_UNKNOWN = Unknown(gettext_noop("the language is unknown"))
 _S_NO_STORE_SO_NO_BUSINESS_HOURS = Why(gettext_noop("no store, so no business hours"))
 _S_THE_STORE_IS_OPEN_AROUND_THE_CLOCK = Why(gettext_noop("the store is open around the clock"))
 
@@ -305,7 +313,7 @@ _FULFILMENT_MESSAGES = (
 
 def fulfilment_condition(facts: Facts, p: dict) -> Result:
     if not facts.has_order:
-        return False, _S_NO_ORDER
+        return False, _S_NO_ORDER_TO_TELL
     return _in(facts.fulfilment, p["values"], _FULFILMENT_MESSAGES)
 
 
@@ -320,7 +328,7 @@ def _money_compare(facts: Facts, amount: Money, p: dict, what: str) -> Result:
     limit = _threshold(p)
     converted = facts.convert(amount, limit.currency)
     if converted is None:
-        return False, Why(
+        return False, Unknown(
             gettext_noop("no exchange rate %(base)s→%(quote)s on %(day)s"),
             {"base": amount.currency, "quote": limit.currency, "day": facts.now.date().isoformat()},
         )
@@ -340,7 +348,7 @@ def _money_compare(facts: Facts, amount: Money, p: dict, what: str) -> Result:
 
 def order_total_condition(facts: Facts, p: dict) -> Result:
     if facts.order_total is None:
-        return False, _S_NO_ORDER
+        return False, _S_NO_ORDER_TO_TELL
     return _money_compare(facts, facts.order_total, p, gettext_noop("order total"))
 
 
@@ -452,7 +460,7 @@ _TRACKING_MESSAGES = (
 
 def tracking_status_condition(facts: Facts, p: dict) -> Result:
     if not facts.has_order:
-        return False, _S_NO_ORDER
+        return False, _S_NO_ORDER_TO_TELL
     return _in(facts.tracking_status, p["values"], _TRACKING_MESSAGES)
 
 

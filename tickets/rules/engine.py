@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop
 
 from ..models import Direction, Macro, Message, Rule, Store, Ticket
 from . import cache
-from .conditions import CONDITIONS, TEXT_CONDITIONS, Why, closed_why, text_condition
+from .conditions import CONDITIONS, TEXT_CONDITIONS, Unknown, Why, closed_why, text_condition
 from .facts import Facts, _lines_of, _message_text, _tags_of, return_dates_of
 
 logger = logging.getLogger(__name__)
@@ -235,7 +235,7 @@ class _Plan:
 
 
 def _unknown(facts: Facts, params: dict):
-    return False, Why(gettext_noop("unknown condition"))
+    return False, Unknown(gettext_noop("unknown condition"))
 
 
 def _plan(rule: Rule) -> _Plan:
@@ -267,9 +267,13 @@ def evaluate_rule(facts: Facts, rule: Rule, *, explain: bool = False, memo: dict
                 ok, why = check(facts, params)
         except Exception as error:  # a condition that cannot be checked does not hold; the rest go on
             logger.warning("condition %r of rule %s failed", condition, rule.pk, exc_info=True)
-            ok, why = False, Why(_COULD_NOT, {"error": str(error)})
+            ok, why = False, Unknown(_COULD_NOT, {"error": str(error)})
         if negate:
-            ok, why = not ok, Why(_NOT, {"why": why})
+            # What cannot be told (no order, no rate, an unknown condition) holds neither way.
+            if isinstance(why, Unknown):
+                why = Why(_NOT_UNKNOWN, {"why": why})
+            else:
+                ok, why = not ok, Why(_NOT, {"why": why})
         if results is None:
             results = list(plan.unchecked)
         results[index] = ConditionResult(condition, ok, why)
@@ -283,6 +287,7 @@ def evaluate_rule(facts: Facts, rule: Rule, *, explain: bool = False, memo: dict
 
 _COULD_NOT = gettext_noop("could not be checked: %(error)s")
 _NOT = gettext_noop("not: %(why)s")
+_NOT_UNKNOWN = gettext_noop("not: cannot tell, %(why)s")
 
 
 class RuleList(list):

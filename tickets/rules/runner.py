@@ -114,7 +114,10 @@ def _matches(facts: Facts, rule: Rule) -> bool:
 def handle(event: events.Event | dict) -> int:
     """Run the rules of one event; returns how many rules fired (see the module's docstring)."""
     event = as_event(event)
-    if event.ticket_id is None or not Ticket.objects.filter(pk=event.ticket_id).exists():
+    # The ticket's own store decides whose rules run, whatever the event says (a stale or forged
+    # payload must not run another store's rules).
+    store_id = Ticket.objects.filter(pk=event.ticket_id).values_list("store_id", flat=True).first()
+    if event.ticket_id is None or store_id is None:
         return 0
     message = None
     if event.name == events.MESSAGE_RECEIVED:
@@ -125,7 +128,7 @@ def handle(event: events.Event | dict) -> int:
         fired += run(
             RuleEvent.TICKET_CREATED,
             ticket_id=event.ticket_id,
-            store_id=event.store_id,
+            store_id=store_id,
             event_id=created_event_id(event.ticket_id),
             message=message,
             failures=failures,
@@ -133,7 +136,7 @@ def handle(event: events.Event | dict) -> int:
     fired += run(
         event.name,
         ticket_id=event.ticket_id,
-        store_id=event.store_id,
+        store_id=store_id,
         event_id=event_id(event),
         message=message,
         failures=failures,

@@ -56,6 +56,32 @@ class _Errors(dict):
         self.setdefault(key, []).append(str(message))
 
 
+NUL_MESSAGE = _lazy("Null characters are not allowed.")
+
+
+def nul_errors(**values: Any) -> dict[str, list[str]]:
+    """Where a NUL character hides in these values (strings, and lists and dicts of them, keys too)."""
+    found: dict[str, list[str]] = {}
+
+    def walk(value: Any, path: str, depth: int = 0) -> None:
+        if depth > 20:
+            return
+        if isinstance(value, str):
+            if "\x00" in value:
+                found.setdefault(path, [str(NUL_MESSAGE)])
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(key, path, depth + 1)
+                walk(item, f"{path}.{key}" if isinstance(key, str) and "\x00" not in key else path, depth + 1)
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(item, f"{path}.{index}", depth + 1)
+
+    for name, value in values.items():
+        walk(value, name)
+    return found
+
+
 def validate_rule(
     *,
     name: Any,
@@ -72,6 +98,9 @@ def validate_rule(
 
     errors = _Errors()
     refs = _References(store=store, user=user)
+    nul = nul_errors(name=name, conditions=conditions, actions=actions)
+    if nul:  # PostgreSQL stores no NUL in text: refuse it here, with where it is
+        raise RuleInvalid(nul)
 
     clean_name = name.strip() if isinstance(name, str) else ""
     if not clean_name:

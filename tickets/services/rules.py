@@ -26,7 +26,7 @@ from ..locks import lock
 from ..models import KeywordSet, Rule, Store
 from ..permissions import ensure_member, may_change_global, require
 from ..rules import cache
-from ..rules.schema import RuleInvalid, validate_rule
+from ..rules.schema import RuleInvalid, nul_errors, validate_rule
 from . import audit
 
 UNSET: Any = object()
@@ -36,6 +36,12 @@ KEYWORD_SET_NAME_MAX = 60
 
 class KeywordSetInvalid(RuleInvalid):
     code = "keyword_set_invalid"
+
+
+def _refuse_nul(**values: Any) -> None:
+    found = nul_errors(**values)
+    if found:
+        raise RuleInvalid(found)
 
 
 def _record_changes(actor, action: str, obj, before: dict[str, Any], after: dict[str, Any]) -> None:
@@ -106,6 +112,7 @@ def create_rule(
 ) -> Rule:
     """A new rule at the end of its event's list."""
     _may_own(actor, store, "tickets.add_rule")
+    _refuse_nul(description=description)
     clean = validate_rule(
         name=name,
         event=event,
@@ -141,6 +148,7 @@ def update_rule(*, actor, rule: Rule, store: Store | None = UNSET, **changes: An
     if unknown:
         raise DomainError(_("These fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     _may_own_row(actor, rule, "tickets.change_rule")
+    _refuse_nul(description=changes.get("description", ""))
     new_store = rule.store if store is UNSET else store
     if store is not UNSET and (store.pk if store else None) != rule.store_id:
         _may_own(actor, new_store, "tickets.change_rule")
@@ -303,6 +311,7 @@ def save_keyword_set(
         errors["name"] = [_("There is already a keyword set with this name here.")]
     if len(label or "") > 120:
         errors["label"] = [_("At most %(max)d characters.") % {"max": 120}]
+    errors.update(nul_errors(label=label, description=description))
     clean: list[dict] = []
     try:
         clean = validate_keywords(keywords)

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ..models.rules import TIME_EVENTS
+from ..validators import small_int
 
 RULE_FIELDS = ("name", "description", "store", "event", "threshold", "stop_after_match", "enabled")
 LIST_KINDS = frozenset({"keyword_sets", "choices", "stores"})  # checkboxes: several values
@@ -129,7 +130,8 @@ def _int(raw: Any) -> Any:
     if isinstance(raw, int):
         return raw
     text = str(raw).strip()
-    return int(text) if text.isdigit() and len(text) < 10 else text
+    number = small_int(text)
+    return number if number is not None else text
 
 
 def _empty(value: Any) -> bool:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ..errors import DomainError
 from ..models import MatchMode, Store
 from ..selectors import rules as read
+from ..validators import small_int
 from . import rule_form
 from .rules import errors_of, require_rule_editor
 
@@ -78,7 +79,7 @@ def keyword_edit(request, keyword_set_id: int | None = None):
         "name": post.get("name", "").strip(),
         "label": post.get("label", "").strip(),
         "description": post.get("description", "").strip(),
-        "store": int(store_id) if store_id.isdigit() else None,
+        "store": small_int(store_id),
         "enabled": post.get("enabled", "") == "on",
     }
     if ks is not None:

@@ -13,6 +13,7 @@ from ..errors import DomainError
 from ..models import Order, Rule, RuleEvent, Store, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
 from ..selectors import rules as read
+from ..validators import small_int
 from . import rule_form
 from .rules import errors_of, htmx, registries, require_rule_editor
 
@@ -94,11 +95,11 @@ def _run_try(request, tried: dict):
     user = request.user
     ticket = order = store = None
     if tried["store"]:
-        store = Store.objects.visible_to(user).filter(pk=int(tried["store"]) if tried["store"].isdigit() else 0).first()
+        store = Store.objects.visible_to(user).filter(pk=small_int(tried["store"]) or 0).first()
         if store is None:
             raise TryRefused(_("Choose one of your stores."))
     if tried["ticket"]:
-        number = int(tried["ticket"]) if tried["ticket"].isdigit() else 0
+        number = small_int(tried["ticket"]) or 0
         ticket = Ticket.objects.visible_to(user).select_related("store", "order").filter(number=number).first()
         if ticket is None:
             raise TryRefused(_("No ticket #%(number)s in your stores.") % {"number": tried["ticket"]})
@@ -162,7 +163,7 @@ def simulate(request):
     from ..rules import engine
 
     raw = request.POST.get("days", "30").strip()
-    days = int(raw) if raw.isdigit() else 0
+    days = small_int(raw) or 0
     if not 1 <= days <= MAX_DAYS:
         error = _("Give a number of days from 1 to %(max)s.") % {"max": MAX_DAYS}
         return render(request, "rules/_simulation.html", {"error": error}, status=400)

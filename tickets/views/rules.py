@@ -21,6 +21,7 @@ from ..models import Rule, RuleEvent, Store
 from ..models.rules import TIME_EVENTS
 from ..permissions import can, may_change_global
 from ..selectors import rules as read
+from ..validators import small_int
 from . import rule_form
 
 CHANGE_RULE = "tickets.change_rule"
@@ -72,7 +73,7 @@ def _filters(request) -> dict[str, str]:
     store = source.get("store", "")
     return {
         "event": event if event in RuleEvent.values else "",
-        "store": store if store == "global" or store.isdigit() else "",
+        "store": store if store == "global" or small_int(store) is not None else "",
     }
 
 
@@ -164,7 +165,7 @@ def reorder(request):
     require_rule_editor(request)
     from ..services import rules as service
 
-    ids = [int(v) for v in request.POST.getlist("rule") if v.isdigit()]
+    ids = [n for n in map(small_int, request.POST.getlist("rule")) if n is not None]
     moved = _rule_or_404(request, request.POST.get("moved", ""))
     if moved.pk not in ids:
         return _list(request, status=400, error=_("Those rules cannot be reordered."))
@@ -213,7 +214,7 @@ def _initial(rule: Rule | None, request) -> rule_form.Draft:
         event = request.GET.get("event", "")
         store = request.GET.get("store", "")
         visible = read.stores(request.user)
-        chosen = int(store) if store.isdigit() else None
+        chosen = small_int(store)
         if chosen is None and not may_change_global(request.user) and visible:
             chosen = visible[0].pk  # rules for every store: an administrator's or a member's of every store
         fields = {
