@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ..models import Direction, Macro, Message, SlaPolicy, Team, Ticket
 from ..models.tickets import Priority, TicketReason, TicketType
@@ -323,96 +323,107 @@ def _apply_add_note(ticket: Ticket, p: dict, *, rule, facts=None) -> str:
 
 # --- the registry ----------------------------------------------------------------------------------
 
-_TAGS = Param("tags", "tags", _lazy("Tags"))
-_MACRO = Param("macro", "macro", _lazy("Macro"))
-REPLY_STATUSES = (("", _lazy("Keep the status")), (TicketStatus.WAITING_CUSTOMER, _lazy("Waiting for customer")))
+_TAGS = Param("tags", "tags", gettext_lazy("Tags"))
+_MACRO = Param("macro", "macro", gettext_lazy("Macro"))
+REPLY_STATUSES = (
+    ("", gettext_lazy("Keep the status")),
+    (TicketStatus.WAITING_CUSTOMER, gettext_lazy("Waiting for customer")),
+)
 
 ACTIONS: dict[str, ActionType] = {
     action.name: action
     for action in (
-        ActionType("add_tags", _lazy("Add tags"), (_TAGS,), _describe_add_tags, _apply_add_tags),
-        ActionType("remove_tags", _lazy("Remove tags"), (_TAGS,), _describe_remove_tags, _apply_remove_tags),
+        ActionType("add_tags", gettext_lazy("Add tags"), (_TAGS,), _describe_add_tags, _apply_add_tags),
+        ActionType("remove_tags", gettext_lazy("Remove tags"), (_TAGS,), _describe_remove_tags, _apply_remove_tags),
         ActionType(
             "set_type",
-            _lazy("Set type"),
+            gettext_lazy("Set type"),
             (
-                Param("value", "choice", _lazy("Type"), choices=TicketType.choices),
-                Param("reason", "choice", _lazy("Reason"), required=False, choices=TicketReason.choices, default=""),
+                Param("value", "choice", gettext_lazy("Type"), choices=TicketType.choices),
+                Param(
+                    "reason", "choice", gettext_lazy("Reason"), required=False, choices=TicketReason.choices, default=""
+                ),
             ),
             _describe_set_type,
             _apply_set_type,
         ),
         ActionType(
             "set_reason",
-            _lazy("Set reason"),
-            (Param("value", "choice", _lazy("Reason"), choices=TicketReason.choices),),
+            gettext_lazy("Set reason"),
+            (Param("value", "choice", gettext_lazy("Reason"), choices=TicketReason.choices),),
             _describe_set_reason,
             _apply_set_reason,
         ),
         ActionType(
             "set_priority",
-            _lazy("Set priority"),
-            (Param("value", "choice", _lazy("Priority"), choices=Priority.choices),),
+            gettext_lazy("Set priority"),
+            (Param("value", "choice", gettext_lazy("Priority"), choices=Priority.choices),),
             _describe_set_priority,
             _apply_set_priority,
         ),
         ActionType(
             "assign_team",
-            _lazy("Assign to a team"),
-            (Param("team", "team", _lazy("Team")),),
+            gettext_lazy("Assign to a team"),
+            (Param("team", "team", gettext_lazy("Team")),),
             _describe_assign_team,
             _apply_assign_team,
-            help=_lazy("Round robin over the team's active members: the one least recently given a ticket first."),
+            help=gettext_lazy(
+                "Round robin over the team's active members: the one least recently given a ticket first."
+            ),
         ),
         ActionType(
             "assign_user",
-            _lazy("Assign to a person"),
-            (Param("user", "user", _lazy("Person")),),
+            gettext_lazy("Assign to a person"),
+            (Param("user", "user", gettext_lazy("Person")),),
             _describe_assign_user,
             _apply_assign_user,
         ),
         ActionType(
             "escalate",
-            _lazy("Escalate to supervisors"),
-            (Param("note", "text", _lazy("Note"), required=False, default=""),),
+            gettext_lazy("Escalate to supervisors"),
+            (Param("note", "text", gettext_lazy("Note"), required=False, default=""),),
             _describe_escalate,
             _apply_escalate,
-            help=_lazy("Notifies the store's supervisors and tags the ticket “escalated”."),
+            help=gettext_lazy("Notifies the store's supervisors and tags the ticket “escalated”."),
         ),
         ActionType(
             "auto_reply",
-            _lazy("Reply automatically"),
+            gettext_lazy("Reply automatically"),
             (
                 _MACRO,
-                Param("status", "choice", _lazy("Then"), required=False, choices=REPLY_STATUSES, default=""),
+                Param("status", "choice", gettext_lazy("Then"), required=False, choices=REPLY_STATUSES, default=""),
             ),
             _describe_auto_reply,
             _apply_auto_reply,
-            help=_lazy(
+            help=gettext_lazy(
                 "In the buyer's language; never to an auto-reply or a bounce, at most once a day per ticket, "
                 "and only when the ticket has data for every placeholder."
             ),
         ),
-        ActionType("suggest_macro", _lazy("Suggest a macro"), (_MACRO,), _describe_suggest_macro, _apply_suggest_macro),
+        ActionType(
+            "suggest_macro", gettext_lazy("Suggest a macro"), (_MACRO,), _describe_suggest_macro, _apply_suggest_macro
+        ),
         ActionType(
             "request_rma",
-            _lazy("Create a return"),
+            gettext_lazy("Create a return"),
             (),
             _describe_request_rma,
             _apply_request_rma,
-            help=_lazy("For every item of the order that can still be returned; skipped while a return is open."),
+            help=gettext_lazy(
+                "For every item of the order that can still be returned; skipped while a return is open."
+            ),
         ),
         ActionType(
             "set_sla_policy",
-            _lazy("Set the SLA policy"),
-            (Param("policy", "policy", _lazy("SLA policy")),),
+            gettext_lazy("Set the SLA policy"),
+            (Param("policy", "policy", gettext_lazy("SLA policy")),),
             _describe_set_sla_policy,
             _apply_set_sla_policy,
         ),
         ActionType(
             "add_note",
-            _lazy("Add an internal note"),
-            (Param("body", "text", _lazy("Note")),),
+            gettext_lazy("Add an internal note"),
+            (Param("body", "text", gettext_lazy("Note")),),
             _describe_add_note,
             _apply_add_note,
         ),

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.utils.translation import gettext, gettext_noop, ngettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from ..models import Channel, CustomerTier, Platform, Priority, TicketReason, TicketType
 from ..models.orders import Fulfilment, TrackingStatus
@@ -25,19 +24,19 @@ from .facts import Facts
 from .params import OP_SYMBOLS, OPS, ConditionType, Param, compare
 
 LANGUAGES = (
-    ("en", _lazy("English")),
-    ("de", _lazy("German")),
-    ("fr", _lazy("French")),
-    ("es", _lazy("Spanish")),
-    ("it", _lazy("Italian")),
-    ("pt", _lazy("Portuguese")),
-    ("nl", _lazy("Dutch")),
-    ("pl", _lazy("Polish")),
-    ("sv", _lazy("Swedish")),
-    ("ja", _lazy("Japanese")),
-    ("zh", _lazy("Chinese")),
-    ("ko", _lazy("Korean")),
-    ("th", _lazy("Thai")),
+    ("en", gettext_lazy("English")),
+    ("de", gettext_lazy("German")),
+    ("fr", gettext_lazy("French")),
+    ("es", gettext_lazy("Spanish")),
+    ("it", gettext_lazy("Italian")),
+    ("pt", gettext_lazy("Portuguese")),
+    ("nl", gettext_lazy("Dutch")),
+    ("pl", gettext_lazy("Polish")),
+    ("sv", gettext_lazy("Swedish")),
+    ("ja", gettext_lazy("Japanese")),
+    ("zh", gettext_lazy("Chinese")),
+    ("ko", gettext_lazy("Korean")),
+    ("th", gettext_lazy("Thai")),
 )
 MODE_WORDS = {
     "word": gettext_noop("whole word"),
@@ -563,154 +562,171 @@ def business_hours_condition(facts: Facts, p: dict) -> Result:
 
 # --- the registry ----------------------------------------------------------------------------------
 
-_OP = Param("op", "op", _lazy("Comparison"), choices=OPS)
+_OP = Param("op", "op", gettext_lazy("Comparison"), choices=OPS)
 _MONEY = (
     _OP,
-    Param("amount", "money", _lazy("Amount")),
-    Param("currency", "currency", _lazy("Currency")),
+    Param("amount", "money", gettext_lazy("Amount")),
+    Param("currency", "currency", gettext_lazy("Currency")),
 )
-MATCHES = (("any", _lazy("any of them")), ("all", _lazy("all of them")))
-WHERE = (("all", _lazy("subject and body")), ("subject", _lazy("subject")), ("body", _lazy("body")))
-TAG_MATCHES = (("any", _lazy("any of")), ("all", _lazy("all of")), ("none", _lazy("none of")))
+MATCHES = (("any", gettext_lazy("any of them")), ("all", gettext_lazy("all of them")))
+WHERE = (
+    ("all", gettext_lazy("subject and body")),
+    ("subject", gettext_lazy("subject")),
+    ("body", gettext_lazy("body")),
+)
+TAG_MATCHES = (("any", gettext_lazy("any of")), ("all", gettext_lazy("all of")), ("none", gettext_lazy("none of")))
 
 CONDITIONS: dict[str, ConditionType] = {
     c.name: c
     for c in (
         ConditionType(
             "text",
-            _lazy("Text contains keywords"),
+            gettext_lazy("Text contains keywords"),
             (
-                Param("sets", "keyword_sets", _lazy("Keyword sets")),
-                Param("match", "choice", _lazy("Match"), required=False, choices=MATCHES, default="any"),
-                Param("where", "choice", _lazy("Where"), required=False, choices=WHERE, default="all"),
+                Param("sets", "keyword_sets", gettext_lazy("Keyword sets")),
+                Param("match", "choice", gettext_lazy("Match"), required=False, choices=MATCHES, default="any"),
+                Param("where", "choice", gettext_lazy("Where"), required=False, choices=WHERE, default="all"),
                 Param(
                     "main",
                     "bool",
-                    _lazy("Only as the main request"),
+                    gettext_lazy("Only as the main request"),
                     required=False,
                     default=False,
-                    help=_lazy(
+                    help=gettext_lazy(
                         "When the message asks for several things, one of these sets must be what it mainly asks."
                     ),
                 ),
                 Param(
                     "among",
                     "keyword_sets",
-                    _lazy("Main request among"),
+                    gettext_lazy("Main request among"),
                     required=False,
                     default=None,
-                    help=_lazy("The sets competing for the main request (empty: the sets above)."),
+                    help=gettext_lazy("The sets competing for the main request (empty: the sets above)."),
                 ),
             ),
             text_condition,
             cost=5,
-            help=_lazy(
+            help=gettext_lazy(
                 "A keyword that is not negated (“I do not want a refund”), quoted replies and signatures left out."
             ),
         ),
-        ConditionType("withdrawal", _lazy("Statutory withdrawal"), (), withdrawal_condition, cost=4),
-        ConditionType("store", _lazy("Store"), (Param("stores", "stores", _lazy("Stores")),), store_condition),
+        ConditionType("withdrawal", gettext_lazy("Statutory withdrawal"), (), withdrawal_condition, cost=4),
+        ConditionType(
+            "store", gettext_lazy("Store"), (Param("stores", "stores", gettext_lazy("Stores")),), store_condition
+        ),
         ConditionType(
             "platform",
-            _lazy("Platform"),
-            (Param("platforms", "choices", _lazy("Platforms"), choices=Platform.choices),),
+            gettext_lazy("Platform"),
+            (Param("platforms", "choices", gettext_lazy("Platforms"), choices=Platform.choices),),
             platform_condition,
         ),
         ConditionType(
             "fulfilment",
-            _lazy("Fulfilment"),
-            (Param("values", "choices", _lazy("Fulfilment"), choices=Fulfilment.choices),),
+            gettext_lazy("Fulfilment"),
+            (Param("values", "choices", gettext_lazy("Fulfilment"), choices=Fulfilment.choices),),
             fulfilment_condition,
         ),
-        ConditionType("order_total", _lazy("Order total"), _MONEY, order_total_condition, cost=3),
-        ConditionType("line_price", _lazy("An item's price"), _MONEY, line_price_condition, cost=3),
+        ConditionType("order_total", gettext_lazy("Order total"), _MONEY, order_total_condition, cost=3),
+        ConditionType("line_price", gettext_lazy("An item's price"), _MONEY, line_price_condition, cost=3),
         ConditionType(
             "category",
-            _lazy("Product category"),
-            (Param("categories", "strings", _lazy("Categories")),),
+            gettext_lazy("Product category"),
+            (Param("categories", "strings", gettext_lazy("Categories")),),
             category_condition,
         ),
         ConditionType(
             "sku",
-            _lazy("SKU"),
-            (Param("skus", "strings", _lazy("SKUs"), help=_lazy("Exact, or a prefix ending in * (PHONE-*).")),),
+            gettext_lazy("SKU"),
+            (
+                Param(
+                    "skus",
+                    "strings",
+                    gettext_lazy("SKUs"),
+                    help=gettext_lazy("Exact, or a prefix ending in * (PHONE-*)."),
+                ),
+            ),
             sku_condition,
         ),
-        ConditionType("has_order", _lazy("Has an order"), (), has_order_condition),
+        ConditionType("has_order", gettext_lazy("Has an order"), (), has_order_condition),
         ConditionType(
             "within_return_window",
-            _lazy("Delivered, within the return window"),
+            gettext_lazy("Delivered, within the return window"),
             (),
             within_return_window_condition,
-            help=_lazy("Days since delivery at most the store's return window."),
+            help=gettext_lazy("Days since delivery at most the store's return window."),
         ),
         ConditionType(
             "days_since_delivery",
-            _lazy("Days since delivery"),
-            (_OP, Param("days", "int", _lazy("Days"))),
+            gettext_lazy("Days since delivery"),
+            (_OP, Param("days", "int", gettext_lazy("Days"))),
             days_since_delivery_condition,
         ),
         ConditionType(
             "tracking_status",
-            _lazy("Tracking status"),
-            (Param("values", "choices", _lazy("Tracking status"), choices=TrackingStatus.choices),),
+            gettext_lazy("Tracking status"),
+            (Param("values", "choices", gettext_lazy("Tracking status"), choices=TrackingStatus.choices),),
             tracking_status_condition,
         ),
         ConditionType(
             "buyer_tier",
-            _lazy("Buyer tier"),
-            (Param("values", "choices", _lazy("Tiers"), choices=CustomerTier.choices),),
+            gettext_lazy("Buyer tier"),
+            (Param("values", "choices", gettext_lazy("Tiers"), choices=CustomerTier.choices),),
             buyer_tier_condition,
         ),
-        ConditionType("return_risk", _lazy("Buyer is a return risk"), (), return_risk_condition),
+        ConditionType("return_risk", gettext_lazy("Buyer is a return risk"), (), return_risk_condition),
         ConditionType(
             "return_count",
-            _lazy("Buyer's returns in a period"),
-            (_OP, Param("count", "int", _lazy("Returns")), Param("days", "int", _lazy("In the last days"))),
+            gettext_lazy("Buyer's returns in a period"),
+            (
+                _OP,
+                Param("count", "int", gettext_lazy("Returns")),
+                Param("days", "int", gettext_lazy("In the last days")),
+            ),
             return_count_condition,
             cost=3,
         ),
         ConditionType(
             "ticket_type",
-            _lazy("Ticket type"),
-            (Param("values", "choices", _lazy("Types"), choices=TicketType.choices),),
+            gettext_lazy("Ticket type"),
+            (Param("values", "choices", gettext_lazy("Types"), choices=TicketType.choices),),
             _field_condition("type", gettext_noop("the type")),
         ),
         ConditionType(
             "ticket_reason",
-            _lazy("Ticket reason"),
-            (Param("values", "choices", _lazy("Reasons"), choices=TicketReason.choices),),
+            gettext_lazy("Ticket reason"),
+            (Param("values", "choices", gettext_lazy("Reasons"), choices=TicketReason.choices),),
             _field_condition("reason", gettext_noop("the reason")),
         ),
         ConditionType(
             "language",
-            _lazy("Language"),
-            (Param("values", "choices", _lazy("Languages"), choices=LANGUAGES),),
+            gettext_lazy("Language"),
+            (Param("values", "choices", gettext_lazy("Languages"), choices=LANGUAGES),),
             language_condition,
             cost=4,
         ),
         ConditionType(
             "priority",
-            _lazy("Priority"),
-            (Param("values", "choices", _lazy("Priorities"), choices=Priority.choices),),
+            gettext_lazy("Priority"),
+            (Param("values", "choices", gettext_lazy("Priorities"), choices=Priority.choices),),
             _field_condition("priority", gettext_noop("the priority")),
         ),
         ConditionType(
             "channel",
-            _lazy("Channel"),
-            (Param("values", "choices", _lazy("Channels"), choices=Channel.choices),),
+            gettext_lazy("Channel"),
+            (Param("values", "choices", gettext_lazy("Channels"), choices=Channel.choices),),
             _field_condition("channel", gettext_noop("the channel")),
         ),
         ConditionType(
             "tags",
-            _lazy("Tags"),
+            gettext_lazy("Tags"),
             (
-                Param("match", "choice", _lazy("Match"), required=False, choices=TAG_MATCHES, default="any"),
-                Param("tags", "tags", _lazy("Tags")),
+                Param("match", "choice", gettext_lazy("Match"), required=False, choices=TAG_MATCHES, default="any"),
+                Param("tags", "tags", gettext_lazy("Tags")),
             ),
             tags_condition,
         ),
-        ConditionType("business_hours", _lazy("Within business hours"), (), business_hours_condition, cost=2),
+        ConditionType("business_hours", gettext_lazy("Within business hours"), (), business_hours_condition, cost=2),
     )
 }
 

@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ..errors import DomainError, MoneyError
 from ..models import TIME_EVENTS, KeywordSet, Macro, RuleEvent, SlaPolicy, Store, StoreMembership, Team
@@ -33,7 +33,7 @@ NAME_MAX = 120
 
 class RuleInvalid(DomainError):
     code = "rule_invalid"
-    default_message = _lazy("The rule has errors.")
+    default_message = gettext_lazy("The rule has errors.")
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
@@ -56,7 +56,7 @@ class _Errors(dict):
         self.setdefault(key, []).append(str(message))
 
 
-NUL_MESSAGE = _lazy("Null characters are not allowed.")
+NUL_MESSAGE = gettext_lazy("Null characters are not allowed.")
 
 
 def nul_errors(**values: Any) -> dict[str, list[str]]:
