@@ -19,12 +19,11 @@ def ensure_member(user, store_id: int) -> None:
 def ensure_allowed(actor, store_id: int, perm: str, *, actor_kind: str | None = None) -> None:
     """A person must be a member of the store holding ``perm``; only automation (actor=None acting
     as a rule) goes without, and a signed-in person can never claim to be a rule."""
+    from .services.audit import actor_kind_of
     from .states import ActorKind
 
-    if actor is None and actor_kind == ActorKind.RULE:
+    if actor_kind_of(actor, actor_kind) == ActorKind.RULE:  # raises for a person claiming to be one
         return
-    if actor is not None and actor_kind not in (None, "", ActorKind.USER):
-        raise ValueError(f"A signed-in person acts as a user, not as {actor_kind!r}.")
     ensure_member(actor, store_id)
     require(actor, perm)
 
